@@ -1,0 +1,399 @@
+/*
+ * csvio: all CSV parsing goes through libcsv (CONTRACTS "CSV dialect").
+ * Lines are fed to libcsv one at a time so that each row knows the
+ * physical line it starts on.
+ */
+#include <csv.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvio.h"
+#include "err.h"
+
+struct row {
+	char	*buf;
+	size_t	 len, cap;
+	size_t	*off;
+	int	 n, ncap;
+	long	 line;
+	int	 bad;
+};
+
+struct csvr {
+	FILE		*fp;
+	char		*name;
+	struct csv_parser p;
+	int		 delim;
+	char		*lbuf;		/* getline's buffer */
+	size_t		 lcap;
+	long		 lineno;	/* physical lines read */
+	long		 row_start;
+	int		 eof;
+	struct row	 cur;		/* the row being parsed */
+	struct row	*done;		/* completed rows, a queue */
+	int		 ndone, qhead, qcap;
+	struct row	 out;		/* the row handed to the caller */
+	struct row	 hdr;
+};
+
+static void
+row_clear(struct row *w)
+{
+	w->len = 0;
+	w->n = 0;
+	w->bad = 0;
+}
+
+static void
+row_push(struct row *w, const char *s, size_t len)
+{
+	if (w->len + len + 1 > w->cap) {
+		w->cap = (w->len + len + 1) * 2;
+		w->buf = erealloc(w->buf, w->cap);
+	}
+	if (w->n == w->ncap) {
+		w->ncap = w->ncap ? w->ncap * 2 : 16;
+		w->off = erealloc(w->off, w->ncap * sizeof *w->off);
+	}
+	w->off[w->n++] = w->len;
+	if (len > 0)
+		memcpy(w->buf + w->len, s, len);
+	w->len += len;
+	w->buf[w->len++] = '\0';
+}
+
+static void
+row_free(struct row *w)
+{
+	free(w->buf);
+	free(w->off);
+}
+
+static void
+cb_field(void *s, size_t len, void *arg)
+{
+	struct csvr *r = arg;
+
+	row_push(&r->cur, s != NULL ? s : "", s != NULL ? len : 0);
+}
+
+static void
+enqueue(struct csvr *r)
+{
+	struct row *w, tmp;
+
+	if (r->qhead > 0 && r->qhead == r->ndone)
+		r->qhead = r->ndone = 0;
+	if (r->ndone == r->qcap) {
+		r->qcap = r->qcap ? r->qcap * 2 : 4;
+		r->done = erealloc(r->done, r->qcap * sizeof *r->done);
+		memset(r->done + r->ndone, 0,
+		    (r->qcap - r->ndone) * sizeof *r->done);
+	}
+	/* swap, not copy: the buffers go round between cur and the queue */
+	w = &r->done[r->ndone++];
+	tmp = *w;
+	*w = r->cur;
+	w->line = r->row_start;
+	r->cur = tmp;
+	row_clear(&r->cur);
+}
+
+static void
+cb_row(int c, void *arg)
+{
+	(void)c;
+	enqueue(arg);
+}
+
+static int
+is_space(unsigned char c)
+{
+	return c == ' ';
+}
+
+static void
+parser_init(struct csvr *r)
+{
+	if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+		die(EXIT_IO, "out of memory");
+	csv_set_delim(&r->p, (unsigned char)r->delim);
+	csv_set_space_func(&r->p, is_space);
+}
+
+/* Feed one more physical line; 0 at end of input. */
+static int
+feed_line(struct csvr *r)
+{
+	ssize_t n;
+	char *s;
+	size_t len;
+
+	if (r->eof)
+		return 0;
+	errno = 0;
+	n = getline(&r->lbuf, &r->lcap, r->fp);
+	if (n < 0) {
+		if (ferror(r->fp))
+			die(EXIT_IO, "%s: read error: %s", r->name,
+			    strerror(errno ? errno : EIO));
+		r->eof = 1;
+		if (csv_fini(&r->p, cb_field, cb_row, r) != 0) {
+			/* an unterminated quote at the end of the file */
+			if (r->cur.n == 0)
+				row_push(&r->cur, "", 0);
+			r->cur.bad = 1;
+			enqueue(r);
+		}
+		return r->ndone > r->qhead;
+	}
+	r->lineno++;
+	s = r->lbuf;
+	len = (size_t)n;
+	if (r->lineno == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+		s += 3;
+		len -= 3;
+	}
+	if (r->p.pstate == 0)
+		r->row_start = r->lineno;
+	if (csv_parse(&r->p, s, len, cb_field, cb_row, r) != len) {
+		/* a quote libcsv cannot place: hand the row over as bad */
+		if (r->cur.n == 0)
+			row_push(&r->cur, "", 0);
+		r->cur.bad = 1;
+		enqueue(r);
+		csv_free(&r->p);
+		parser_init(r);
+	}
+	return 1;
+}
+
+static int
+next_row(struct csvr *r, struct row *into)
+{
+	struct row tmp;
+
+	while (r->qhead == r->ndone)
+		if (!feed_line(r))
+			return 0;
+	tmp = *into;
+	*into = r->done[r->qhead];
+	r->done[r->qhead++] = tmp;
+	return 1;
+}
+
+static int
+detect_delim(const char *line)
+{
+	int inq = 0, semi = 0, comma = 0, tab = 0;
+
+	for (; *line != '\0' && *line != '\n'; line++) {
+		if (*line == '"')
+			inq = !inq;
+		else if (!inq && *line == ';')
+			semi++;
+		else if (!inq && *line == ',')
+			comma++;
+		else if (!inq && *line == '\t')
+			tab++;
+	}
+	if (semi > comma && semi >= tab)
+		return ';';
+	if (tab > comma)
+		return '\t';
+	return ',';
+}
+
+struct csvr *
+csvr_open(const char *path, int delim)
+{
+	FILE *fp;
+
+	if (path == NULL || strcmp(path, "-") == 0)
+		return csvr_open_fp(stdin, "-", delim);
+	if ((fp = fopen(path, "r")) == NULL)
+		die(EXIT_IO, "%s: cannot open: %s", path, strerror(errno));
+	return csvr_open_fp(fp, path, delim);
+}
+
+struct csvr *
+csvr_open_fp(FILE *fp, const char *name, int delim)
+{
+	struct csvr *r = ecalloc(1, sizeof *r);
+	int c;
+
+	r->fp = fp;
+	r->name = estrdup(name);
+	if (delim == 0) {
+		/* peek at the header line to choose the delimiter */
+		c = getc(r->fp);
+		if (c == EOF) {
+			if (ferror(r->fp))
+				die(EXIT_IO, "%s: read error: %s", r->name,
+				    strerror(errno ? errno : EIO));
+			die(EXIT_USAGE, "%s: empty file (no header)", r->name);
+		}
+		ungetc(c, r->fp);
+		errno = 0;
+		if (getline(&r->lbuf, &r->lcap, r->fp) < 0)
+			die(EXIT_IO, "%s: read error: %s", r->name,
+			    strerror(errno ? errno : EIO));
+		delim = detect_delim(r->lbuf);
+		/* feed the header line we consumed */
+		r->delim = delim;
+		parser_init(r);
+		r->lineno = 1;
+		r->row_start = 1;
+		{
+			char *s = r->lbuf;
+			size_t len = strlen(s);
+
+			if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+				s += 3;
+				len -= 3;
+			}
+			if (csv_parse(&r->p, s, len, cb_field, cb_row, r) != len)
+				die(EXIT_USAGE, "%s:1: malformed header", r->name);
+		}
+	} else {
+		r->delim = delim;
+		parser_init(r);
+	}
+	if (!next_row(r, &r->hdr))
+		die(EXIT_USAGE, "%s: empty file (no header)", r->name);
+	if (r->hdr.bad)
+		die(EXIT_USAGE, "%s:%ld: malformed header", r->name, r->hdr.line);
+	return r;
+}
+
+void
+csvr_close(struct csvr *r)
+{
+	int i;
+
+	if (r == NULL)
+		return;
+	if (r->fp != stdin)
+		fclose(r->fp);
+	csv_free(&r->p);
+	for (i = 0; i < r->qcap; i++)
+		row_free(&r->done[i]);
+	free(r->done);
+	row_free(&r->cur);
+	row_free(&r->out);
+	row_free(&r->hdr);
+	free(r->lbuf);
+	free(r->name);
+	free(r);
+}
+
+const char *
+csvr_name(const struct csvr *r)
+{
+	return r->name;
+}
+
+int
+csvr_delim(const struct csvr *r)
+{
+	return r->delim;
+}
+
+int
+csvr_ncols(const struct csvr *r)
+{
+	return r->hdr.n;
+}
+
+const char *
+csvr_colname(const struct csvr *r, int i)
+{
+	return i >= 0 && i < r->hdr.n ? r->hdr.buf + r->hdr.off[i] : "";
+}
+
+int
+csvr_col(const struct csvr *r, const char *name)
+{
+	int i;
+
+	for (i = 0; i < r->hdr.n; i++)
+		if (strcmp(r->hdr.buf + r->hdr.off[i], name) == 0)
+			return i;
+	return -1;
+}
+
+int
+csvr_require(const struct csvr *r, const char *name)
+{
+	int i;
+
+	if ((i = csvr_col(r, name)) < 0)
+		die(EXIT_USAGE, "%s:%ld: %s: missing required column",
+		    r->name, r->hdr.line, name);
+	return i;
+}
+
+int
+csvr_next(struct csvr *r)
+{
+	return next_row(r, &r->out);
+}
+
+int
+csvr_nfields(const struct csvr *r)
+{
+	return r->out.n;
+}
+
+const char *
+csvr_field(const struct csvr *r, int col)
+{
+	return col >= 0 && col < r->out.n ? r->out.buf + r->out.off[col] : "";
+}
+
+long
+csvr_line(const struct csvr *r)
+{
+	return r->out.line;
+}
+
+int
+csvr_bad(const struct csvr *r)
+{
+	return r->out.bad;
+}
+
+void
+csvw_field(FILE *fp, const char *s, int first)
+{
+	if (!first)
+		putc(',', fp);
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, fp);
+		return;
+	}
+	putc('"', fp);
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			putc('"', fp);
+		putc(*s, fp);
+	}
+	putc('"', fp);
+}
+
+void
+csvw_end(FILE *fp)
+{
+	putc('\n', fp);
+}
+
+void
+csvw_row(FILE *fp, const char *const *fields, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		csvw_field(fp, fields[i], i == 0);
+	csvw_end(fp);
+}

@@ -1,0 +1,48 @@
+/*
+ * csvio: read CSV rows by header name on libcsv; write canonical CSV.
+ *
+ * A reader (csvr_open / csvr_next / csvr_close) owns its rows: the strings
+ * csvr_field returns live until the next csvr_next.  Rows keep the
+ * physical line they start on, so diagnostics can say FILE:LINE (CONTRACTS
+ * "Every program").  A UTF-8 BOM is dropped; CRLF is accepted.  A row
+ * libcsv cannot parse (a stray quote) is returned with csvr_bad() set, so
+ * the caller rejects it and goes on.
+ */
+#ifndef ALF_CSVIO_H
+#define ALF_CSVIO_H
+
+#include <stdio.h>
+
+struct csvr;
+
+/*
+ * Open path ("-" or NULL: standard input) and read its header.  delim 0
+ * detects `,`, `;` or tab from the header line.  Dies EXIT_IO when the file
+ * cannot be read and EXIT_USAGE when it has no header (an empty file).
+ */
+struct csvr	*csvr_open(const char *path, int delim);
+/* the same on an open stream (closed by csvr_close unless stdin) */
+struct csvr	*csvr_open_fp(FILE *fp, const char *name, int delim);
+void		 csvr_close(struct csvr *r);
+/* the name diagnostics use: the path as given, `-` for standard input */
+const char	*csvr_name(const struct csvr *r);
+int		 csvr_delim(const struct csvr *r);
+int		 csvr_ncols(const struct csvr *r);
+const char	*csvr_colname(const struct csvr *r, int i);
+/* the column named exactly name, or -1 */
+int		 csvr_col(const struct csvr *r, const char *name);
+/* the same, but a missing column is a configuration error (exit 2) */
+int		 csvr_require(const struct csvr *r, const char *name);
+/* 1 when a row was read, 0 at the end */
+int		 csvr_next(struct csvr *r);
+int		 csvr_nfields(const struct csvr *r);
+const char	*csvr_field(const struct csvr *r, int col);	/* "" if absent */
+long		 csvr_line(const struct csvr *r);
+int		 csvr_bad(const struct csvr *r);
+
+/* Writing: minimal RFC 4180 quoting, comma, LF. */
+void	csvw_field(FILE *fp, const char *s, int first);
+void	csvw_end(FILE *fp);
+void	csvw_row(FILE *fp, const char *const *fields, int n);
+
+#endif

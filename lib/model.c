@@ -1,0 +1,141 @@
+/* model: run jq on the model and read what it prints. */
+#include <errno.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "model.h"
+#include "ref.h"
+
+extern char **environ;
+
+/* a bare name is a model in the data directory's models/ */
+static char *
+model_path(const char *model)
+{
+	char buf[512];
+
+	if (strchr(model, '/') != NULL)
+		return estrdup(model);
+	snprintf(buf, sizeof buf, "models/%s%s", model,
+	    strstr(model, ".json") != NULL ? "" : ".json");
+	return datadir_join(buf);
+}
+
+/* jq's whole output, in memory, once jq has exited 0 */
+static FILE *
+run_jq(const char *model, const char *mode)
+{
+	char *prog = datadir_file("model.jq");
+	char *streams = datadir_file("streams.csv");
+	char *modelpath = model_path(model);
+	char *argv[] = { "jq", "-r", "-f", prog, "--arg", "mode", (char *)mode,
+	    "--arg", "prog", (char *)progname, "--arg", "file", modelpath,
+	    "--rawfile", "streams", streams, modelpath, NULL };
+	posix_spawn_file_actions_t fa;
+	int fd[2], status;
+	pid_t pid;
+	char *buf = NULL, chunk[8192];
+	size_t len = 0;
+	ssize_t n;
+	FILE *mem, *fp;
+
+	if (access(modelpath, R_OK) != 0)
+		die(EXIT_USAGE, "%s: cannot read model: %s", modelpath,
+		    strerror(errno));
+	if (pipe(fd) != 0)
+		die(EXIT_IO, "pipe: %s", strerror(errno));
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fd[1], 1);
+	posix_spawn_file_actions_addclose(&fa, fd[0]);
+	posix_spawn_file_actions_addclose(&fa, fd[1]);
+	if ((errno = posix_spawnp(&pid, "jq", &fa, NULL, argv, environ)) != 0)
+		die(EXIT_IO, "cannot run jq: %s", strerror(errno));
+	posix_spawn_file_actions_destroy(&fa);
+	close(fd[1]);
+	if ((mem = open_memstream(&buf, &len)) == NULL)
+		die(EXIT_IO, "out of memory");
+	while ((n = read(fd[0], chunk, sizeof chunk)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			die(EXIT_IO, "reading jq: %s", strerror(errno));
+		}
+		fwrite(chunk, 1, (size_t)n, mem);
+	}
+	close(fd[0]);
+	fclose(mem);
+	if (waitpid(pid, &status, 0) < 0)
+		die(EXIT_IO, "waiting for jq: %s", strerror(errno));
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		/* model.jq has said what is wrong on stderr */
+		exit(EXIT_USAGE);
+	if ((fp = fmemopen(buf, len, "r")) == NULL)
+		die(EXIT_IO, "model: empty output from jq");
+	free(prog);
+	free(streams);
+	free(modelpath);
+	return fp;
+}
+
+struct csvr *
+model_rules(const char *model)
+{
+	return csvr_open_fp(run_jq(model, "rules"), "rules", ',');
+}
+
+static char *
+meta_key(const char *section, const char *key, const char *field)
+{
+	size_t n = strlen(section) + strlen(key) + strlen(field) + 3;
+	char *k = emalloc(n);
+
+	snprintf(k, n, "%s\x1f%s\x1f%s", section, key, field);
+	return k;
+}
+
+struct table *
+model_meta(const char *model)
+{
+	struct csvr *r = csvr_open_fp(run_jq(model, "meta"), "meta", ',');
+	struct table *t = table_new();
+	int cs = csvr_require(r, "section"), ck = csvr_require(r, "key");
+	int cf = csvr_require(r, "field"), cv = csvr_require(r, "value");
+	char *k;
+
+	while (csvr_next(r)) {
+		k = meta_key(csvr_field(r, cs), csvr_field(r, ck),
+		    csvr_field(r, cf));
+		*table_slot(t, k, NULL) = estrdup(csvr_field(r, cv));
+		free(k);
+	}
+	csvr_close(r);
+	return t;
+}
+
+const char *
+meta_get(const struct table *m, const char *section, const char *key,
+    const char *field)
+{
+	char *k = meta_key(section, key, field);
+	const char *v = table_get(m, k);
+
+	free(k);
+	return v;
+}
+
+const char *
+meta_need(const struct table *m, const char *model, const char *section,
+    const char *key, const char *field)
+{
+	const char *v = meta_get(m, section, key, field);
+
+	if (v == NULL || *v == '\0')
+		die(EXIT_USAGE, "%s: %s%s%s.%s: missing", model, section,
+		    *key ? "." : "", key, field);
+	return v;
+}

@@ -1,0 +1,86 @@
+/* stage: counting, rejects and the summary line shared by the five programs. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atomic.h"
+#include "err.h"
+#include "stage.h"
+
+static void
+rejects_open(struct stage *s, const struct csvr *r)
+{
+	FILE *fp;
+	int i;
+
+	s->rej = atomic_open(s->rejects_path);
+	fp = atomic_fp(s->rej);
+	s->rej_ncols = csvr_ncols(r);
+	s->rej_cols = emalloc(s->rej_ncols * sizeof *s->rej_cols);
+	for (i = 0; i < s->rej_ncols; i++) {
+		s->rej_cols[i] = estrdup(csvr_colname(r, i));
+		csvw_field(fp, s->rej_cols[i], i == 0);
+	}
+	csvw_field(fp, "reject_reason", s->rej_ncols == 0);
+	csvw_field(fp, "reject_src", 0);
+	csvw_end(fp);
+}
+
+void
+stage_reject(struct stage *s, const struct csvr *r, const char *col,
+    const char *value, const char *const *override, const char *fmt, ...)
+{
+	char reason[512], src[1024];
+	va_list ap;
+	FILE *fp;
+	int i, c;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof reason, fmt, ap);
+	va_end(ap);
+	if (value != NULL) {
+		size_t n = strlen(reason);
+		snprintf(reason + n, sizeof reason - n, " (%s)", value);
+	}
+	s->rejected++;
+	diag(csvr_name(r), csvr_line(r), col, "%s", reason);
+	if (s->rejects_path == NULL)
+		return;
+	if (s->rej == NULL)
+		rejects_open(s, r);
+	fp = atomic_fp(s->rej);
+	for (i = 0; i < s->rej_ncols; i++) {
+		/* the first file's header rules; later files map by name */
+		c = strcmp(csvr_colname(r, i), s->rej_cols[i]) == 0 ? i :
+		    csvr_col(r, s->rej_cols[i]);
+		csvw_field(fp, override != NULL && c >= 0 && override[c] != NULL ?
+		    override[c] : csvr_field(r, c), i == 0);
+	}
+	snprintf(src, sizeof src, "%s:%ld", csvr_name(r), csvr_line(r));
+	csvw_field(fp, reason, s->rej_ncols == 0);
+	csvw_field(fp, src, 0);
+	csvw_end(fp);
+}
+
+int
+stage_finish(struct stage *s)
+{
+	int i;
+
+	if (s->rejects_path != NULL && s->rej == NULL) {
+		/* an empty reject file says "none", which a cron job can test */
+		s->rej = atomic_open(s->rejects_path);
+		fputs("reject_reason,reject_src\n", atomic_fp(s->rej));
+	}
+	if (s->rej != NULL)
+		atomic_commit(s->rej);
+	for (i = 0; i < s->rej_ncols; i++)
+		free(s->rej_cols[i]);
+	free(s->rej_cols);
+	if (!s->quiet)
+		fprintf(stderr, "%s: %ld read, %ld accepted, %ld rejected, "
+		    "%ld merged; %ld written\n", progname, s->read, s->accepted,
+		    s->rejected, s->merged, s->written);
+	return s->rejected > 0 || s->failed ? EXIT_REJECTS : EXIT_OK;
+}

@@ -1,0 +1,35 @@
+/*
+ * stage: what every filter does around its rows — count them, write the
+ * rejected ones with their reason, print the summary line and choose the
+ * exit status (CONTRACTS "Every program": R = A + J + M; exit 1 when rows
+ * were rejected).  A stage owns its reject file; stage_finish commits it.
+ */
+#ifndef ALF_STAGE_H
+#define ALF_STAGE_H
+
+#include "csvio.h"
+
+struct stage {
+	long		 read, accepted, rejected, merged, written;
+	int		 quiet;
+	int		 failed;	/* a check failed: exit 1 */
+	const char	*rejects_path;
+	struct atomic	*rej;
+	char		**rej_cols;	/* the header the reject file got */
+	int		 rej_ncols;
+};
+
+/*
+ * Reject the reader's current row: a diagnostic FILE:LINE: COL: why (value)
+ * and a row in the reject file.  value may be NULL (never pass a personal
+ * identity number).  override, when not NULL, gives per-column replacement
+ * text (indexed by the reader's columns; NULL entries keep the field), so
+ * a personal identity number is written as its pseudonym.
+ */
+void	stage_reject(struct stage *s, const struct csvr *r, const char *col,
+	    const char *value, const char *const *override, const char *fmt, ...)
+	    __attribute__((format(printf, 6, 7)));
+/* commit the reject file, print the summary; returns the exit status */
+int	stage_finish(struct stage *s);
+
+#endif
