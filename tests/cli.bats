@@ -141,7 +141,7 @@ vil,,SLSO,,,,,2024-02-05,2024-02-09,,50,,,,in.csv:4'
 	assert_failure 1
 	assert_output --partial "alf-ingest: in.csv:2: expected 14 fields, found 13"
 	assert_output --partial "2 read, 1 accepted, 1 rejected, 0 merged; 1 written"
-	[ "$(tail -1 rej.csv)" = "vil,,SLSO,,,,,2024-02-05,2024-02-09,,50,,,,expected 14 fields, found 13,in.csv:2" ]
+	[ "$(tail -1 rej.csv)" = "vil,,SLSO,,,,,2024-02-05,2024-02-09,,50,,,,\"expected 14 fields, found 13\",in.csv:2" ]
 	[ "$(wc -l < out.csv)" -eq 2 ]
 }
 
