@@ -10,8 +10,8 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p $(DEMO_OUT)
 	cd $(DEMO_IN) && $(CURDIR)/$(BIN)/alf-ingest --year 2024 \
-	    --rejects $(CURDIR)/$(DEMO_OUT)/records.rejects.csv \
-	    -o $(CURDIR)/$(DEMO_OUT)/records.csv hap.csv $(OK1)
+	    --rejects $(abspath $(DEMO_OUT))/records.rejects.csv \
+	    -o $(abspath $(DEMO_OUT))/records.csv hap.csv $(OK1)
 	$(BIN)/alf-normalize --providers $(DEMO_IN)/providers.csv --year 2024 \
 	    --rejects $(DEMO_OUT)/activities.rejects.csv \
 	    -o $(DEMO_OUT)/activities.csv $(DEMO_OUT)/records.csv $(OK1)
