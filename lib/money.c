@@ -225,6 +225,18 @@ i128_fmt(i128 v, char *buf, size_t len)
 	return buf;
 }
 
+int
+rat_terminates(rat a)
+{
+	i128 d = a.d;
+
+	while (d % 2 == 0)
+		d /= 2;
+	while (d % 5 == 0)
+		d /= 5;
+	return d == 1;
+}
+
 char *
 rat_fmt(rat a, char *buf, size_t len)
 {

@@ -45,6 +45,8 @@ i128	rat_floor(rat a);
 i128	rat_round_units(rat a, rat unit);
 /* shortest exact decimal ("1.4"); a non-terminating value gets 10 places */
 char	*rat_fmt(rat a, char *buf, size_t len);
+/* 1 when a has a finite decimal expansion */
+int	rat_terminates(rat a);
 /* i128 as decimal digits */
 char	*i128_fmt(i128 v, char *buf, size_t len);
 

@@ -298,3 +298,25 @@ C 19636364.00"
 		assert_output --partial "empty file (no header)"
 	fi
 }
+
+@test "--explain LINE:PROVIDER shows the activities with their src, the exact value and the rounding" {
+	cd "$ROOT"
+	alf-ingest --quiet --year 2024 "$FIX/stockholm-2024/hap.csv" |
+	    alf-normalize --quiet --providers "$FIX/stockholm-2024/providers.csv" --year 2024 > "$W/act.csv"
+	cd "$W"
+	run alf-allocate --model stockholm-2024 --providers "$FIX/stockholm-2024/providers.csv" --explain 3.3-alf:SLSO act.csv
+	assert_success
+	assert_line "method share, fund ALF, payer HSF, basis hap, money unit 1 kr"
+	assert_line "pot 7680000 kr"
+	assert_line --regexp "^  .*hap.csv:2 SLSO 2024 225.34 1$"
+	assert_line "total weight 1179.01: each share = pot × weight / total"
+	assert_line "  SLSO 2024 HSF: 225.34, 1467851.1632640945… → 1467851.00"
+	refute_line --partial " KS "
+	run alf-allocate --model stockholm-2024 --providers "$FIX/stockholm-2024/providers.csv" --explain 3.2 act.csv
+	assert_line "rate 101794 × factor 1"
+	assert_line "  SLSO 2024 HSF: 225.34, 22938259.96 → 22938260.00"
+	assert_line "rounding: each amount half away from zero to the money unit"
+	run alf-allocate --model stockholm-2024 --explain 9.9 act.csv
+	assert_failure 2
+	assert_output --partial "--explain: no line 9.9 in the model"
+}

@@ -57,6 +57,7 @@ struct line {
 	char		*id, *title, *fund, *purpose, *payer, *basis, *detail;
 	int		 method, internal, has_cap, has_pot, aka, year;
 	rat		 rate, factor, cap, pot, round, weight;
+	rat		 wsum;		/* share: Σ weight, for --explain */
 	char		*from, *to;
 	struct line	*lfrom, *lto;
 	struct list	 stream, category, provider, host, university;
@@ -67,7 +68,17 @@ struct line {
 	int		 done;
 };
 
+/* one activity a line summed, kept only for --explain */
+struct trace {
+	char	*src, *provider, *period, *category;
+	rat	 qty, weight;
+};
+
 struct alloc {
+	struct line	 *explain;	/* --explain LINE */
+	const char	 *explain_prov;	/* … :PROVIDER, or NULL */
+	struct trace	 *traces;
+	size_t		  ntraces;
 	struct line	**lines;
 	int		  n;
 	int		  year;
@@ -328,6 +339,8 @@ struct act {
 	struct period	 p;
 };
 
+static void	trace(struct alloc *, const struct act *, const char *, rat, rat);
+
 static int
 selects(const struct alloc *al, const struct line *l, const struct act *a)
 {
@@ -414,6 +427,9 @@ take(struct alloc *al, struct stage *st, const struct csvr *r,
 			convert(a->qty, a->uom, l->basis, &q);
 			w = weight_of(&l->weights, a->category);
 			out_period(al, l, a, per, sizeof per);
+			if (l == al->explain && (al->explain_prov == NULL ||
+			    strcmp(al->explain_prov, a->provider) == 0))
+				trace(al, a, per, q, w);
 			if (l->has_cap) {
 				if (l->nrows == l->caprows) {
 					l->caprows = l->caprows ? l->caprows * 2 : 64;
@@ -454,6 +470,21 @@ take(struct alloc *al, struct stage *st, const struct csvr *r,
 		}
 	}
 	return 0;
+}
+
+static void
+trace(struct alloc *al, const struct act *a, const char *period, rat q, rat w)
+{
+	struct trace *t;
+
+	al->traces = erealloc(al->traces, (al->ntraces + 1) * sizeof *al->traces);
+	t = &al->traces[al->ntraces++];
+	t->src = estrdup(a->id);
+	t->provider = estrdup(a->provider);
+	t->period = estrdup(period);
+	t->category = estrdup(a->category);
+	t->qty = q;
+	t->weight = w;
 }
 
 static int
@@ -627,6 +658,7 @@ compute(struct alloc *al, struct line *l, struct stage *st)
 		for (i = 0; i < n; i++)
 			total = rat_add(total, v[i]->exact);
 		free(v);
+		l->wsum = total;
 		if (rat_is_zero(total)) {
 			/* a January run: nothing to share by yet */
 			diag(NULL, 0, NULL, "line %s: pot %s undistributed: no "
@@ -732,34 +764,75 @@ write_line(FILE *fp, const struct alloc *al, struct line *l, int internal)
 	return (long)n;
 }
 
+/*
+ * --explain LINE[:PROVIDER]: what a person checking a figure needs — the
+ * activities summed, with their src, the exact value, the cap or ceiling
+ * and the rounding.
+ */
 static void
-explain(struct alloc *al, const char *what)
+explain(FILE *fp, struct alloc *al)
 {
-	char *id = estrdup(what), *prov = strchr(id, ':'), buf[RAT_FMTLEN];
-	char b2[RAT_FMTLEN], b3[32];
-	struct line *l;
+	struct line *l = al->explain;
+	struct trace *t;
 	struct acc *a;
+	char b1[RAT_FMTLEN], b2[RAT_FMTLEN], b3[32];
+	rat total = RAT_ZERO;
 	size_t i;
 
-	if (prov != NULL)
-		*prov++ = '\0';
-	if ((l = line_by_id(al, id)) == NULL)
-		die(EXIT_USAGE, "--explain: no line %s", id);
-	fprintf(stderr, "line %s (%s), method %s, basis %s, unit %s\n", l->id,
-	    l->title, method_names[l->method], *l->basis ? l->basis : "-",
-	    rat_fmt(l->round, buf, sizeof buf));
+	fprintf(fp, "line %s: %s\n", l->id, l->title);
+	fprintf(fp, "method %s, fund %s, payer %s, basis %s, money unit %s kr\n",
+	    method_names[l->method], l->fund, l->payer,
+	    *l->basis ? l->basis : "-", rat_fmt(l->round, b1, sizeof b1));
+	if (l->method == M_RATE)
+		fprintf(fp, "rate %s × factor %s\n", rat_fmt(l->rate, b1,
+		    sizeof b1), rat_fmt(l->factor, b2, sizeof b2));
+	if (l->has_cap)
+		fprintf(fp, "cap per person %s %s a year, first come first "
+		    "served\n", rat_fmt(l->cap, b1, sizeof b1), l->basis);
+	if (l->has_pot)
+		fprintf(fp, "%s %s kr\n", l->method == M_SHARE ? "pot" :
+		    "ceiling (as far as the budget lasts)",
+		    rat_fmt(l->pot, b1, sizeof b1));
+	if (l->method == M_BLEND)
+		fprintf(fp, "blend from %s to %s, weight %s\n", l->from, l->to,
+		    rat_fmt(l->weight, b1, sizeof b1));
+	if (l->method == M_RATE || l->method == M_SHARE) {
+		fprintf(fp, "activities summed (src, provider, period, %s, "
+		    "category weight):\n", l->basis);
+		for (i = 0; i < al->ntraces; i++) {
+			t = &al->traces[i];
+			fprintf(fp, "  %s %s %s %s %s\n", t->src, t->provider,
+			    t->period, rat_fmt(t->qty, b1, sizeof b1),
+			    rat_fmt(t->weight, b2, sizeof b2));
+		}
+	}
 	for (i = 0; i < table_len(l->accs); i++) {
 		a = table_val(l->accs, i);
-		if (prov != NULL && strcmp(a->provider, prov) != 0)
-			continue;
-		fprintf(stderr, "  %s %s payer %s: qty %s, exact %s kr, "
-		    "amount %s kr\n", a->provider, a->period, a->payer,
-		    rat_fmt(a->qty, buf, sizeof buf),
-		    rat_fmt(a->exact, b2, sizeof b2),
-		    money_fmt(rat_to_ore(rat_mul(rat_make(a->units, 1),
-		    l->round)), b3, sizeof b3));
+		total = rat_add(total, a->exact);
 	}
-	free(id);
+	if (l->method == M_SHARE)
+		fprintf(fp, "total weight %s: each share = pot × weight / total\n",
+		    rat_fmt(l->wsum, b1, sizeof b1));
+	fprintf(fp, "result (provider, period, payer: %s summed, exact kr → "
+	    "amount):\n", l->method == M_FIXED || l->method == M_BLEND ?
+	    "-" : l->basis);
+	for (i = 0; i < table_len(l->accs); i++) {
+		a = table_val(l->accs, i);
+		if (al->explain_prov != NULL &&
+		    strcmp(a->provider, al->explain_prov) != 0)
+			continue;
+		fprintf(fp, "  %s %s %s: %s, %s%s → %s\n", a->provider,
+		    a->period, a->payer, rat_fmt(a->qty, b1, sizeof b1),
+		    rat_fmt(a->exact, b2, sizeof b2),
+		    rat_terminates(a->exact) ? "" : "…",
+		    money_fmt(rat_to_ore(l->method == M_FIXED ? a->exact :
+		    rat_mul(rat_make(a->units, 1), l->round)), b3, sizeof b3));
+	}
+	fprintf(fp, "rounding: %s\n", l->method == M_RATE && !(l->has_pot &&
+	    rat_cmp(total, l->pot) > 0) ? "each amount half away from zero "
+	    "to the money unit" : l->method == M_FIXED ? "none, as given" :
+	    "the pot apportioned by largest remainder (ties: smaller "
+	    "provider id, then earlier period)");
 }
 
 int
@@ -860,6 +933,16 @@ main(int argc, char *argv[])
 	csvr_close(r);
 	for (i = 0; i < al.n; i++)
 		needaka |= al.lines[i]->aka;
+	if (explain_what != NULL) {
+		char *id = estrdup(explain_what), *colon = strchr(id, ':');
+
+		if (colon != NULL) {
+			*colon = '\0';
+			al.explain_prov = colon + 1;
+		}
+		if ((al.explain = line_by_id(&al, id)) == NULL)
+			die(EXIT_USAGE, "--explain: no line %s in the model", id);
+	}
 	if (provpath != NULL)
 		al.provs = providers_load(provpath);
 	else if (needaka)
@@ -924,9 +1007,13 @@ main(int argc, char *argv[])
 
 	for (i = 0; i < al.n; i++)
 		compute(&al, al.lines[i], &st);
-	if (explain_what != NULL)
-		explain(&al, explain_what);
 	out = atomic_open(outpath);
+	if (al.explain != NULL) {
+		explain(atomic_fp(out), &al);
+		atomic_commit(out);
+		st.quiet = 1;
+		return stage_finish(&st);
+	}
 	fp = atomic_fp(out);
 	csvw_row(fp, cols, 13);
 	for (i = 0; i < al.n; i++)
