@@ -320,3 +320,56 @@ C 19636364.00"
 	assert_failure 2
 	assert_output --partial "--explain: no line 9.9 in the model"
 }
+
+@test "payer @university: each university pays for its own students, two at one provider" {
+	{ echo "$RH"; echo "2024,3.5,,UNIV,education,@university,rate,weeks,1750,,,,1,,,,false,none,vil,,,,,2024,,,"; } > rules.csv
+	{ echo "$AH"
+	  echo "a:2,2024,2024-H1,A,,,,KI,,,vil,2,weeks,a:2"
+	  echo "a:3,2024,2024-H1,A,,,,SH,,,vil,1,weeks,a:3"
+	  echo "a:4,2024,2024-H1,A,,,,,,,vil,1,weeks,a:4"; } > act.csv
+	run alf-allocate --rules rules.csv act.csv
+	assert_failure 1
+	assert_output --partial "act.csv:4: university: line 3.5: the university is not a payer of the model"
+	assert_line "2024,3.5,3.5,UNIV,education,KI,A,2024-H1,rate,2,weeks,1750,3500.00"
+	assert_line "2024,3.5,3.5,UNIV,education,SH,A,2024-H1,rate,1,weeks,1750,1750.00"
+}
+
+@test "select year: a line that counts the year before writes the model's year" {
+	{ echo "$RH"; echo "2024,3.6,,HSF,education,HSF,rate,weeks,315,,,,1,,,,false,none,aka,,,,,2023,,,"; } > rules.csv
+	{ echo "$AH"
+	  echo "a:2,2023,2023-H2,A,,,,,,,aka,10,weeks,a:2"
+	  echo "a:3,2024,2024-H1,A,,,,,,,aka,99,weeks,a:3"; } > act.csv
+	run alf-allocate --quiet --rules rules.csv act.csv
+	assert_success
+	assert_output "year,line,title,fund,purpose,payer,provider,period,method,qty,uom,rate,amount
+2024,3.6,3.6,HSF,education,HSF,A,2024-H2,rate,10,weeks,315,3150.00"
+}
+
+@test "select aka: only providers with an AKA agreement in providers.csv" {
+	printf 'provider,name,ownership,payment,aka\nA,Alfa,region,invoice,yes\nB,Beta,region,invoice,no\n' > prov.csv
+	{ echo "$RH"; echo "2024,3.6,,HSF,education,HSF,rate,weeks,315,,,,1,,,,false,none,aka,,,,,2023,true,,"; } > rules.csv
+	{ echo "$AH"
+	  echo "a:2,2023,2023-H2,A,,,,,,,aka,10,weeks,a:2"
+	  echo "a:3,2023,2023-H1,B,,,,,,,aka,10,weeks,a:3"; } > act.csv
+	run alf-allocate --quiet --rules rules.csv act.csv
+	assert_failure 2
+	assert_output --partial "a line selects aka providers: --providers FILE is required"
+	run alf-allocate --quiet --rules rules.csv --providers prov.csv act.csv
+	assert_success
+	assert_output "year,line,title,fund,purpose,payer,provider,period,method,qty,uom,rate,amount
+2024,3.6,3.6,HSF,education,HSF,A,2024-H2,rate,10,weeks,315,3150.00"
+}
+
+@test "select on category, provider and host narrows a line" {
+	{ echo "$RH"; echo "2024,l,,HSF,education,HSF,rate,weeks,1,,,,1,,,,false,none,vil,x|y,A|B,H,,2024,,,"; } > rules.csv
+	{ echo "$AH"
+	  echo "a:2,2024,2024-H1,A,H,,x,,,,vil,1,weeks,a:2"
+	  echo "a:3,2024,2024-H1,B,H,,z,,,,vil,2,weeks,a:3"
+	  echo "a:4,2024,2024-H1,C,H,,x,,,,vil,4,weeks,a:4"
+	  echo "a:5,2024,2024-H1,B,G,,y,,,,vil,8,weeks,a:5"
+	  echo "a:6,2024,2024-H1,B,H,,y,,,,vil,16,weeks,a:6"; } > act.csv
+	run alf-allocate --quiet --rules rules.csv act.csv
+	assert_output "year,line,title,fund,purpose,payer,provider,period,method,qty,uom,rate,amount
+2024,l,l,HSF,education,HSF,A,2024-H1,rate,1,weeks,1,1.00
+2024,l,l,HSF,education,HSF,B,2024-H1,rate,16,weeks,1,16.00"
+}
