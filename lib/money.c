@@ -116,14 +116,24 @@ rat_parse(const char *s, int allow_fraction, rat *r)
 	}
 	if (*s != '\0')
 		return -1;
-	*r = rat_make(neg ? -ip : ip, scale);
+	/* a power of ten needs no reduction: sums of like decimals stay cheap */
+	r->n = neg ? -ip : ip;
+	r->d = scale;
 	return 0;
 }
 
 rat
 rat_add(rat a, rat b)
 {
-	i128 g = gcd(a.d, b.d);
+	i128 g;
+
+	if (a.d == b.d) {
+		/* the hot path of every sum: no gcd (the result may not be in
+		 * lowest terms, which nothing here relies on) */
+		a.n = add(a.n, b.n);
+		return a;
+	}
+	g = gcd(a.d, b.d);
 
 	return rat_make(add(mul(a.n, b.d / g), mul(b.n, a.d / g)),
 	    mul(a.d, b.d / g));

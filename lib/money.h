@@ -1,7 +1,8 @@
 /*
  * money: exact numbers for money and quantities.
  *
- * A rat is an exact fraction n/d (d > 0, lowest terms) held in 128-bit
+ * A rat is an exact fraction n/d (d > 0; sums of like decimals are not
+ * reduced, so do not compare n and d directly) held in 128-bit
  * integers; every operation checks for overflow and dies (EXIT_IO) rather
  * than wrap, because a wrapped krona is worse than a stopped run
  * (CONTRACTS "Allocation arithmetic": never double).  Money that has been

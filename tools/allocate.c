@@ -75,6 +75,7 @@ struct trace {
 };
 
 struct alloc {
+	struct table	 *strings;	/* interned ids of capped rows */
 	struct line	 *explain;	/* --explain LINE */
 	const char	 *explain_prov;	/* … :PROVIDER, or NULL */
 	struct trace	 *traces;
@@ -312,11 +313,19 @@ acc_get(struct line *l, const char *payer, const char *provider,
     const char *period)
 {
 	char key[512];
+	size_t lp = strlen(payer), lv = strlen(provider), le = strlen(period);
 	void **slot;
 	struct acc *a;
 	int created;
 
-	snprintf(key, sizeof key, "%s\x1f%s\x1f%s", payer, provider, period);
+	if (lp + lv + le + 3 > sizeof key)
+		die(EXIT_USAGE, "ids too long (%s, %s, %s)", payer, provider,
+		    period);
+	memcpy(key, payer, lp);
+	key[lp] = '\x1f';
+	memcpy(key + lp + 1, provider, lv);
+	key[lp + 1 + lv] = '\x1f';
+	memcpy(key + lp + lv + 2, period, le + 1);
 	slot = table_slot(l->accs, key, &created);
 	if (created) {
 		a = ecalloc(1, sizeof *a);
@@ -340,6 +349,30 @@ struct act {
 };
 
 static void	trace(struct alloc *, const struct act *, const char *, rat, rat);
+
+/* one copy of each id: capped rows repeat a few providers and periods */
+static char *
+intern(struct alloc *al, const char *s)
+{
+	void **slot;
+	int created;
+
+	if (al->strings == NULL)
+		al->strings = table_new();
+	slot = table_slot(al->strings, s, &created);
+	if (created)
+		*slot = estrdup(s);
+	return *slot;
+}
+
+static char *
+intern_n(struct alloc *al, const char *s, size_t n)
+{
+	char buf[1024];
+
+	snprintf(buf, sizeof buf, "%.*s", (int)n, s);
+	return intern(al, buf);
+}
 
 static int
 selects(const struct alloc *al, const struct line *l, const struct act *a)
@@ -437,7 +470,7 @@ take(struct alloc *al, struct stage *st, const struct csvr *r,
 					    l->caprows * sizeof *l->rows);
 				}
 				c = &l->rows[l->nrows++];
-				c->person = estrdup(a->person);
+				c->person = intern(al, a->person);
 				/* the id is FILE:LINE[:PERIOD] */
 				colon = strrchr(a->id, ':');
 				if (colon != NULL && strchr(a->id, ':') != colon &&
@@ -446,26 +479,27 @@ take(struct alloc *al, struct stage *st, const struct csvr *r,
 					const char *p = colon - 1;
 					while (p > a->id && *p != ':')
 						p--;
-					c->file = estrndup(a->id, p - a->id);
+					c->file = intern_n(al, a->id, p - a->id);
 					c->line = atol(p + 1);
 				} else if (colon != NULL) {
-					c->file = estrndup(a->id, colon - a->id);
+					c->file = intern_n(al, a->id, colon - a->id);
 					c->line = atol(colon + 1);
 				} else {
-					c->file = estrdup(a->id);
+					c->file = intern(al, a->id);
 					c->line = 0;
 				}
-				c->payer = estrdup(payer);
-				c->provider = estrdup(a->provider);
-				c->period = estrdup(per);
+				c->payer = intern(al, payer);
+				c->provider = intern(al, a->provider);
+				c->period = intern(al, per);
 				c->qty = q;
 				c->weight = w;
 				continue;
 			}
 			acc = acc_get(l, payer, a->provider, per);
 			acc->qty = rat_add(acc->qty, q);
-			acc->exact = rat_add(acc->exact, l->method == M_RATE ?
-			    rat_mul(rat_mul(q, l->rate), rat_mul(l->factor, w)) :
+			/* Σ qty × weight; a rate line multiplies by its rate once,
+			 * in compute(), which is the same exact sum */
+			acc->exact = rat_add(acc->exact, w.n == w.d ? q :
 			    rat_mul(q, w));
 		}
 	}
@@ -493,10 +527,11 @@ capped_cmp(const void *x, const void *y)
 	const struct capped *a = x, *b = y;
 	int c;
 
-	/* CONTRACTS: period order, then the id's FILE byte-wise, LINE numerically */
-	if ((c = strcmp(a->period, b->period)) != 0)
+	/* CONTRACTS: period order, then the id's FILE byte-wise, LINE
+	 * numerically; interned strings are equal when their pointers are */
+	if (a->period != b->period && (c = strcmp(a->period, b->period)) != 0)
 		return c;
-	if ((c = strcmp(a->file, b->file)) != 0)
+	if (a->file != b->file && (c = strcmp(a->file, b->file)) != 0)
 		return c;
 	return (a->line > b->line) - (a->line < b->line);
 }
@@ -529,8 +564,7 @@ apply_cap(struct line *l)
 		*u = rat_add(*u, q);
 		acc = acc_get(l, c->payer, c->provider, c->period);
 		acc->qty = rat_add(acc->qty, q);
-		acc->exact = rat_add(acc->exact,
-		    rat_mul(rat_mul(q, l->rate), rat_mul(l->factor, c->weight)));
+		acc->exact = rat_add(acc->exact, rat_mul(q, c->weight));
 	}
 	for (i = 0; i < table_len(used); i++)
 		free(table_val(used, i));
@@ -640,8 +674,12 @@ compute(struct alloc *al, struct line *l, struct stage *st)
 			apply_cap(l);
 		v = acc_vector(l, &n);
 		total = RAT_ZERO;
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			/* Σ qty × weight × rate × factor */
+			v[i]->exact = rat_mul(v[i]->exact,
+			    rat_mul(l->rate, l->factor));
 			total = rat_add(total, v[i]->exact);
+		}
 		if (l->has_pot && rat_cmp(total, l->pot) > 0) {
 			/* "as far as the budget lasts": the pot is a ceiling */
 			compute_pot(l, total);
