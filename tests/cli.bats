@@ -91,23 +91,23 @@ run_tool() {
 	printf 'stream,person\nvil,\n' > bad.csv
 	run_tool ingest bad.csv
 	assert_failure 2
-	assert_output "alf-ingest: bad.csv:1: provider_name: missing required column"
+	assert_line "alf-ingest: bad.csv:1: provider_name: missing required column"
 	printf 'stream,provider_name\nvil,SLSO\n' > bad.csv
 	run_tool normalize bad.csv
 	assert_failure 2
-	assert_output "alf-normalize: bad.csv:1: src: missing required column"
+	assert_line "alf-normalize: bad.csv:1: src: missing required column"
 	printf 'id,year,period,provider,stream,qty\n' > bad.csv
 	run_tool allocate bad.csv
 	assert_failure 2
-	assert_output "alf-allocate: bad.csv:1: uom: missing required column"
+	assert_line "alf-allocate: bad.csv:1: uom: missing required column"
 	printf 'line,payer,provider,period\n' > bad.csv
 	run_tool invoice bad.csv
 	assert_failure 2
-	assert_output "alf-invoice: bad.csv:1: amount: missing required column"
+	assert_line "alf-invoice: bad.csv:1: amount: missing required column"
 	printf 'line,fund,provider\n' > bad.csv
 	run_tool report bad.csv
 	assert_failure 2
-	assert_output "alf-report: bad.csv:1: amount: missing required column"
+	assert_line "alf-report: bad.csv:1: amount: missing required column"
 	[ ! -e out.csv ]
 }
 
