@@ -35,6 +35,9 @@ struct csvr {
 	int		 ndone, qhead, qcap;
 	struct row	 out;		/* the row handed to the caller */
 	struct row	 hdr;
+	int		 flags;
+	char		*xbuf;		/* a line with its guards rewritten */
+	size_t		 xcap;
 };
 
 static void
@@ -122,6 +125,46 @@ parser_init(struct csvr *r)
 	csv_set_space_func(&r->p, is_space);
 }
 
+/*
+ * Excel writes text it must not turn into a number as ="0123", unquoted;
+ * strict libcsv refuses the quote, so `="` opening a field becomes `"`,
+ * which reads as the quoted field "0123" (issue 11 "Decoding").
+ */
+static void
+unguard(struct csvr *r, char **s, size_t *len)
+{
+	size_t i, o = 0;
+	int inq, start;
+	char *in = *s;
+
+	if (!(r->flags & CSVR_EXCEL) || memchr(in, '=', *len) == NULL)
+		return;
+	if (*len + 1 > r->xcap) {
+		r->xcap = (*len + 1) * 2;
+		r->xbuf = erealloc(r->xbuf, r->xcap);
+	}
+	inq = r->p.pstate != 0 && r->p.quoted;
+	start = !inq && (r->p.pstate <= 1);
+	for (i = 0; i < *len; i++) {
+		if (inq) {
+			if (in[i] == '"') {
+				if (i + 1 < *len && in[i + 1] == '"')
+					r->xbuf[o++] = in[i++];
+				else
+					inq = 0;
+			}
+		} else if (start && in[i] == '=' && i + 1 < *len &&
+		    in[i + 1] == '"')
+			continue;
+		else if (in[i] == '"' && start)
+			inq = 1;
+		start = !inq && in[i] == r->delim;
+		r->xbuf[o++] = in[i];
+	}
+	*s = r->xbuf;
+	*len = o;
+}
+
 /* Feed one more physical line; 0 at end of input. */
 static int
 feed_line(struct csvr *r)
@@ -157,6 +200,7 @@ feed_line(struct csvr *r)
 	}
 	if (r->p.pstate == 0)
 		r->row_start = r->lineno;
+	unguard(r, &s, &len);
 	if (csv_parse(&r->p, s, len, cb_field, cb_row, r) != len) {
 		/* a quote libcsv cannot place: hand the row over as bad */
 		if (r->cur.n == 0)
@@ -220,10 +264,17 @@ csvr_open(const char *path, int delim)
 struct csvr *
 csvr_open_fp(FILE *fp, const char *name, int delim)
 {
+	return csvr_open_flags(fp, name, delim, 0);
+}
+
+struct csvr *
+csvr_open_flags(FILE *fp, const char *name, int delim, int flags)
+{
 	struct csvr *r = ecalloc(1, sizeof *r);
 	int c;
 
 	r->fp = fp;
+	r->flags = flags;
 	r->name = estrdup(name);
 	if (delim == 0) {
 		/* peek at the header line to choose the delimiter */
@@ -284,6 +335,7 @@ csvr_close(struct csvr *r)
 	row_free(&r->out);
 	row_free(&r->hdr);
 	free(r->lbuf);
+	free(r->xbuf);
 	free(r->name);
 	free(r);
 }
@@ -367,10 +419,13 @@ csvr_bad(const struct csvr *r)
 void
 csvw_field(FILE *fp, const char *s, int first)
 {
+	size_t n;
+
 	if (!first)
-		putc(',', fp);
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, fp);
+		putc_unlocked(',', fp);
+	/* the common case, nothing to quote, in one write */
+	if (s[n = strcspn(s, ",\"\r\n")] == '\0') {
+		fwrite_unlocked(s, 1, n, fp);
 		return;
 	}
 	putc('"', fp);

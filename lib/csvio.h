@@ -23,6 +23,14 @@ struct csvr;
 struct csvr	*csvr_open(const char *path, int delim);
 /* the same on an open stream (closed by csvr_close unless stdin) */
 struct csvr	*csvr_open_fp(FILE *fp, const char *name, int delim);
+/*
+ * the same with flags: CSVR_EXCEL reads Excel's ="0123" text guard in an
+ * unquoted field as the text 0123 (quoted, "=""0123""" still reads
+ * ="0123": decode.h decode_text drops that guard)
+ */
+#define CSVR_EXCEL	1
+struct csvr	*csvr_open_flags(FILE *fp, const char *name, int delim,
+		    int flags);
 void		 csvr_close(struct csvr *r);
 /* the name diagnostics use: the path as given, `-` for standard input */
 const char	*csvr_name(const struct csvr *r);

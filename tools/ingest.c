@@ -1,11 +1,16 @@
 /*
  * alf-ingest: source exports → records.csv (CONTRACTS "records.csv").
  *
- * This reads canonical records (the records columns, without src) and
- * checks every value; each row is written with its src, FILE:LINE, or
- * rejected with the reason.
+ * Without --profile it reads canonical records (the records columns,
+ * without src).  With --profile it reads one export layout as the profile
+ * describes it (issue 11): decoded to UTF-8, values to canonical forms,
+ * personal identity numbers to pseudonyms.  Every value is checked; each
+ * row is written with its src, FILE:LINE, or rejected with the reason.
+ * It streams: memory does not grow with the input (only --names keeps
+ * the persons it has named).
  */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +18,14 @@
 #include "atomic.h"
 #include "csvio.h"
 #include "date.h"
+#include "decode.h"
 #include "err.h"
 #include "money.h"
+#include "pnr.h"
+#include "profile.h"
 #include "ref.h"
 #include "stage.h"
+#include "table.h"
 
 enum { F_STREAM, F_PERSON, F_PROVIDER, F_HOST, F_UNIT, F_CATEGORY,
     F_UNIVERSITY, F_START, F_END, F_PERIOD, F_EXTENT, F_QTY, F_UOM,
@@ -30,9 +39,13 @@ static void
 usage(int code)
 {
 	fprintf(code ? stderr : stdout,
-	    "usage: alf-ingest [--year YYYY] [-o FILE] [--rejects FILE] "
-	    "[--quiet] [FILE...]\n"
-	    "Check canonical records and write records.csv with src.\n");
+	    "usage: alf-ingest [--profile NAME|FILE] [--year YYYY] "
+	    "[--key-file FILE]\n"
+	    "                  [--names FILE] [--encoding ENC] [-o FILE] "
+	    "[--rejects FILE]\n"
+	    "                  [--quiet] [FILE...]\n"
+	    "Read source exports (a profile's layout, or canonical records) "
+	    "and write\nrecords.csv with src.\n");
 	exit(code);
 }
 
@@ -79,6 +92,9 @@ check(const char *v[], const struct table *streams, int year,
 		return (*col = *v[F_START] ? "end" : "start", "empty");
 	if (*v[F_START] != '\0' && b < a)
 		return (*col = "end", "before start");
+	if (year != 0 && *v[F_START] != '\0' &&
+	    (b < date_from_ymd(year, 1, 1) || a > date_from_ymd(year, 12, 31)))
+		return (*col = "start", *val = v[F_START], "outside the year");
 	*val = v[F_PERIOD];
 	if (*v[F_PERIOD] != '\0' && (period_parse(v[F_PERIOD], &p) < 0 ||
 	    p.kind == PERIOD_MONTH))
@@ -104,6 +120,413 @@ check(const char *v[], const struct table *streams, int year,
 	return NULL;
 }
 
+/* canonical records: the columns by name, each value checked */
+static void
+ingest_records(struct stage *st, FILE *fp, const char *const *files,
+    int nfiles, const struct table *streams, int year)
+{
+	const char *v[NFIELDS + 1], *col, *val, *why;
+	struct csvr *r;
+	char src[1024];
+	int i, f, idx[NFIELDS];
+
+	csvw_row(fp, columns, NFIELDS + 1);
+	for (f = 0; f < nfiles; f++) {
+		r = csvr_open(files[f], 0);
+		for (i = 0; i < NFIELDS; i++)
+			idx[i] = csvr_col(r, columns[i]);
+		csvr_require(r, "stream");
+		csvr_require(r, "provider_name");
+		while (csvr_next(r)) {
+			st->read++;
+			if (csvr_bad(r)) {
+				stage_reject(st, r, NULL, NULL, NULL,
+				    "malformed quoting");
+				continue;
+			}
+			if (csvr_nfields(r) != csvr_ncols(r)) {
+				stage_reject(st, r, NULL, NULL, NULL,
+				    "expected %d fields, found %d",
+				    csvr_ncols(r), csvr_nfields(r));
+				continue;
+			}
+			for (i = 0; i < NFIELDS; i++)
+				v[i] = csvr_field(r, idx[i]);
+			if ((why = check(v, streams, year, &col, &val)) != NULL) {
+				stage_reject(st, r, col, val, NULL, "%s", why);
+				continue;
+			}
+			snprintf(src, sizeof src, "%s:%ld", csvr_name(r),
+			    csvr_line(r));
+			v[NFIELDS] = src;
+			csvw_row(fp, v, NFIELDS + 1);
+			st->accepted++;
+			st->written++;
+		}
+		csvr_close(r);
+	}
+}
+
+/* what a profile run needs besides the profile */
+struct run {
+	struct profile		*p;
+	struct stage		*st;
+	const struct table	*streams;
+	struct pnr_key		*key;
+	int			 year;		/* --year, or 0 */
+	int			 encoding;	/* --encoding, or the profile's */
+	FILE			*names;		/* --names, or NULL */
+	struct table		*named;		/* persons already named */
+	struct pvals		 pv;
+	char			*buf;		/* a cell being decoded */
+	size_t			 cap;
+	int			 row_year;	/* the row's budget year, or 0 */
+	int			 vstart, vperiod;	/* their variables */
+};
+
+static struct csvr *
+profile_open(struct run *x, const char *file)
+{
+	struct csvr *r;
+	int used, i;
+
+	r = csvr_open_flags(decode_open(file, x->encoding, &used), file, 0,
+	    CSVR_EXCEL);
+	for (i = 0; i < csvr_ncols(r); i++)
+		if (!utf8_valid(csvr_colname(r, i)))
+			die(EXIT_USAGE, "%s:1: header is not %s text", file,
+			    decode_encoding_name(used));
+	profile_bind(x->p, r);
+	return r;
+}
+
+/*
+ * Reject the current row.  A personal identity number is never written
+ * as read: the profile's number columns become the pseudonym (or nothing
+ * when the number does not validate), and any other field that looks
+ * like one is emptied, for a row whose columns have shifted.  Mis-encoded
+ * bytes are written as U+FFFD so the reject file stays UTF-8.
+ */
+static void __attribute__((format(printf, 5, 6)))
+reject(struct run *x, const struct csvr *r, const char *col, const char *val,
+    const char *fmt, ...)
+{
+	char reason[512], digits[PNR_LEN + 1], pseud[PSEUDONYM_LEN + 1], *t;
+	const char *why, *f;
+	int n = csvr_nfields(r) > csvr_ncols(r) ? csvr_nfields(r) :
+	    csvr_ncols(r), i, c, ispnr;
+	char **ov = ecalloc(n, sizeof *ov);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof reason, fmt, ap);
+	va_end(ap);
+	for (i = 0; i < n; i++) {
+		f = csvr_field(r, i);
+		ispnr = 0;
+		for (c = 0; c < x->p->ncols; c++)
+			if (x->p->cols[c].idx == i && x->p->cols[c].type == T_PNR)
+				ispnr = 1;
+		if (ispnr || pnr_like(f)) {
+			ov[i] = estrdup("");
+			if (ispnr && x->key != NULL &&
+			    csvr_nfields(r) == csvr_ncols(r)) {
+				t = decode_text(estrdup(f));
+				if (pnr_canon(t, x->year ? x->year : x->row_year,
+				    digits, &why) == 0) {
+					pnr_pseudonym(x->key, digits, pseud);
+					free(ov[i]);
+					ov[i] = estrdup(pseud);
+				}
+				free(t);
+			}
+		} else if (!utf8_valid(f)) {
+			t = emalloc(strlen(f) * 3 + 8);
+			ov[i] = utf8_scrub(f, t, strlen(f) * 3 + 8);
+		}
+	}
+	if (val != NULL && (pnr_like(val) || !utf8_valid(val)))
+		val = NULL;
+	stage_reject(x->st, r, col, val, (const char *const *)ov, "%s",
+	    reason);
+	for (i = 0; i < n; i++)
+		free(ov[i]);
+	free(ov);
+}
+
+/* a value with its bad bytes shown as \xNN, for a diagnostic */
+static const char *
+escape_bytes(const char *s, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	for (; *s != '\0' && o + 5 < len; s++) {
+		if ((unsigned char)*s >= 0x80 && !utf8_valid((char[]){ *s, 0 }))
+			o += (size_t)snprintf(buf + o, len - o, "\\x%02X",
+			    (unsigned char)*s);
+		else
+			buf[o++] = *s;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* decode one column's cell into its variable; the reason, or NULL */
+static const char *
+decode_cell(struct run *x, const struct pcolumn *c, char *v)
+{
+	char out[RAT_FMTLEN] = "";
+	struct period per;
+	rat q;
+	ore_t o;
+	long day;
+
+	if (*v == '\0')
+		return NULL;
+	switch (c->type) {
+	case T_DATE:
+		if (strlen(v) == 10 && date_parse(v, &day) == 0)
+			break;	/* canonical already: keep it */
+		if (decode_date(v, &day) < 0)
+			return "not a date YYYY-MM-DD or YYYYMMDD";
+		date_fmt(day, out, sizeof out);
+		break;
+	case T_NUMBER:
+	case T_INT:
+		if (decode_number(v, &q) < 0)
+			return "not a number";
+		if (c->type == T_INT && (q.d != 1 || (c->min != c->max &&
+		    (q.n < c->min || q.n > c->max))))
+			return c->min != c->max ? "not a whole number in range" :
+			    "not a whole number";
+		rat_fmt(q, out, sizeof out);
+		break;
+	case T_PERCENT:
+	case T_FRACTION:
+		if (decode_percent(v, c->type == T_FRACTION, &q) < 0)
+			return "not a percentage";
+		rat_fmt(q, out, sizeof out);
+		break;
+	case T_MONEY:
+		if (decode_money(v, &o) < 0)
+			return "not an amount in kronor";
+		money_fmt(o, out, sizeof out);
+		break;
+	case T_TERM:
+		if (decode_term(v, &per) < 0)
+			return "not a term (VT24, HT 2024)";
+		period_fmt(&per, out, sizeof out);
+		break;
+	case T_YEAR:
+		if (decode_year(v, &per) < 0)
+			return "not a year";
+		period_fmt(&per, out, sizeof out);
+		break;
+	default:
+		pvals_set(&x->pv, c->vi, v);
+		return NULL;
+	}
+	pvals_set(&x->pv, c->vi, c->type == T_DATE && *out == '\0' ? v : out);
+	return NULL;
+}
+
+/* the budget year of the row: --year, else its start date or period */
+static int
+row_year(const struct run *x)
+{
+	int vs = x->vstart, vp = x->vperiod;
+	const char *s;
+
+	if (x->year != 0)
+		return x->year;
+	if (vs >= 0 && strlen(s = x->pv.v[vs]) >= 4 && date_parse(s, &(long){0})
+	    == 0)
+		return atoi(s);
+	if (vp >= 0 && strlen(s = x->pv.v[vp]) >= 4)
+		return atoi(s);
+	return 0;
+}
+
+/* FILE:LINE without printf, once a row (it shows in the benchmark) */
+static void
+src_fmt(char *buf, size_t len, const char *name, long line)
+{
+	char digits[24];
+	size_t n = strlen(name), k = 0;
+
+	do {
+		digits[k++] = (char)('0' + line % 10);
+		line /= 10;
+	} while (line > 0);
+	if (n + k + 2 > len)
+		n = len - k - 2;
+	memcpy(buf, name, n);
+	buf[n++] = ':';
+	while (k > 0)
+		buf[n++] = digits[--k];
+	buf[n] = '\0';
+}
+
+/* one row of a profile's layout: written, or rejected with the reason */
+static void
+profile_row(struct run *x, struct csvr *r, int neff, FILE *fp)
+{
+	struct profile *p = x->p;
+	const char *v[NFIELDS + 1], *col, *val, *why, *map;
+	char src[1024], digits[PNR_LEN + 1], pseud[PSEUDONYM_LEN + 1];
+	char esc[256];
+	int i, n = csvr_nfields(r), var, person = -1, name = -1;
+	struct pcolumn *c;
+	void **slot;
+	int created;
+
+	x->row_year = 0;
+	if (csvr_bad(r)) {
+		reject(x, r, NULL, NULL, "malformed quoting");
+		return;
+	}
+	/* trailing empty columns, as Excel leaves them, do not count */
+	while (n > neff && *csvr_field(r, n - 1) == '\0')
+		n--;
+	if (n != neff) {
+		reject(x, r, NULL, NULL, "expected %d fields, found %d", neff, n);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (!utf8_valid(csvr_field(r, i))) {
+			reject(x, r, csvr_colname(r, i), NULL,
+			    "mis-encoded byte, not %s (%s)",
+			    decode_encoding_name(x->encoding ? x->encoding :
+			    ENC_UTF8), escape_bytes(csvr_field(r, i), esc,
+			    sizeof esc));
+			return;
+		}
+	for (i = 0; i < x->pv.n; i++)
+		x->pv.v[i][0] = '\0';
+	for (i = 0; i < p->ncols; i++) {
+		c = &p->cols[i];
+		if (c->idx < 0)
+			continue;
+		val = csvr_field(r, c->idx);
+		if (strlen(val) + 1 > x->cap) {
+			x->cap = strlen(val) * 2 + 1;
+			x->buf = erealloc(x->buf, x->cap);
+		}
+		decode_text(strcpy(x->buf, val));
+		if ((why = decode_cell(x, c, x->buf)) != NULL) {
+			reject(x, r, c->header, val, "%s", why);
+			return;
+		}
+		if (c->type == T_PNR && person < 0)
+			person = c->vi;
+		if (c->type == T_NAME && name < 0)
+			name = c->vi;
+	}
+	x->row_year = row_year(x);
+	if (profile_apply(p, &x->pv, &var, &map) < 0) {
+		reject(x, r, profile_colname(p, var), x->pv.v[var],
+		    "not in the profile's map %s", map);
+		return;
+	}
+	/* personal identity numbers: canonical, checked, then pseudonyms */
+	for (i = 0; i < p->ncols; i++) {
+		c = &p->cols[i];
+		var = c->vi;
+		if (c->type != T_PNR || c->idx < 0 || *x->pv.v[var] == '\0')
+			continue;
+		if (pnr_canon(x->pv.v[var], x->row_year, digits, &why) < 0) {
+			reject(x, r, c->header, NULL, "%s", why);
+			return;
+		}
+		pnr_pseudonym(x->key, digits, pseud);
+		pvals_set(&x->pv, var, pseud);
+		memset(digits, 0, sizeof digits);
+	}
+	for (i = 0; i < p->nout; i++) {
+		v[i] = x->pv.v[p->outvar[i]];
+		if (p->required[i] && *v[i] == '\0') {
+			reject(x, r, p->out[i], NULL, "empty");
+			return;
+		}
+	}
+	if (p->records && (why = check(v, x->streams, x->year, &col, &val)) !=
+	    NULL) {
+		var = profile_var(p, col);
+		reject(x, r, var >= 0 ? profile_colname(p, var) : col, val, "%s",
+		    why);
+		return;
+	}
+	if (p->records) {
+		src_fmt(src, sizeof src, csvr_name(r), csvr_line(r));
+		v[NFIELDS] = src;
+		csvw_row(fp, v, NFIELDS + 1);
+	} else
+		csvw_row(fp, v, p->nout);
+	/* DOMAIN 4.5.4–4.5.6: the names some invoices must show */
+	if (x->names != NULL && name >= 0 && person >= 0 &&
+	    *x->pv.v[name] != '\0' && *x->pv.v[person] != '\0') {
+		slot = table_slot(x->named, x->pv.v[person], &created);
+		if (created) {
+			csvw_field(x->names, x->pv.v[person], 1);
+			csvw_field(x->names, x->pv.v[name], 0);
+			csvw_end(x->names);
+		}
+		*slot = x;
+	}
+	x->st->accepted++;
+	x->st->written++;
+}
+
+static void
+ingest_profile(struct run *x, FILE *fp, const char *const *files,
+    int nfiles)
+{
+	struct profile *p = x->p;
+	struct csvr *r, *first;
+	int f, i, neff, blank;
+
+	/* every header before any row: a bad one writes nothing (exit 2) */
+	for (f = 1; f < nfiles; f++)
+		if (strcmp(files[f], "-") != 0)
+			csvr_close(profile_open(x, files[f]));
+	first = profile_open(x, files[0]);
+	if (p->records)
+		csvw_row(fp, columns, NFIELDS + 1);
+	else
+		csvw_row(fp, (const char *const *)p->out, p->nout);
+	pvals_init(&x->pv, p);
+	x->vstart = profile_var(p, "start");
+	x->vperiod = profile_var(p, "period");
+	for (f = 0; f < nfiles; f++) {
+		r = f == 0 ? first : profile_open(x, files[f]);
+		for (neff = csvr_ncols(r); neff > 0 &&
+		    *csvr_colname(r, neff - 1) == '\0'; neff--)
+			;
+		while (csvr_next(r)) {
+			/* a blank line, or one of only delimiters, is no row */
+			for (blank = !csvr_bad(r), i = 0; blank &&
+			    i < csvr_nfields(r); i++)
+				blank = *csvr_field(r, i) == '\0';
+			if (blank)
+				continue;
+			x->st->read++;
+			profile_row(x, r, neff, fp);
+		}
+		csvr_close(r);
+	}
+}
+
+static int
+has_pnr(const struct profile *p)
+{
+	int i;
+
+	for (i = 0; i < p->ncols; i++)
+		if (p->cols[i].type == T_PNR)
+			return 1;
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -111,20 +534,21 @@ main(int argc, char *argv[])
 		{ "output", required_argument, NULL, 'o' },
 		{ "rejects", required_argument, NULL, 'r' },
 		{ "year", required_argument, NULL, 'y' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "key-file", required_argument, NULL, 'k' },
+		{ "names", required_argument, NULL, 'n' },
+		{ "encoding", required_argument, NULL, 'e' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct stage st = { 0 };
+	struct run x = { 0 };
 	const char *outpath = NULL, *stdin_only[] = { "-" }, **files;
-	const char *v[NFIELDS + 1], *col, *val, *why;
-	struct table *streams;
-	struct atomic *out;
-	struct csvr *r;
-	char src[1024];
-	int ch, nfiles, i, f, idx[NFIELDS], year = 0;
-	FILE *fp;
+	const char *profile = NULL, *keyfile = NULL, *namespath = NULL;
+	struct atomic *out, *names = NULL;
+	int ch, nfiles, year = 0, enc = -1;
 
 	err_init("alf-ingest");
 	while ((ch = getopt_long(argc, argv, "o:hq", longopts, NULL)) != -1) {
@@ -138,6 +562,20 @@ main(int argc, char *argv[])
 		case 'y':
 			if ((year = atoi(optarg)) < 1000 || year > 9999)
 				die(EXIT_USAGE, "--year: not a year (%s)", optarg);
+			break;
+		case 'p':
+			profile = optarg;
+			break;
+		case 'k':
+			keyfile = optarg;
+			break;
+		case 'n':
+			namespath = optarg;
+			break;
+		case 'e':
+			if ((enc = decode_encoding(optarg)) < 0)
+				die(EXIT_USAGE, "--encoding: not auto, utf-8, "
+				    "windows-1252 or iso-8859-1 (%s)", optarg);
 			break;
 		case 'q':
 			st.quiet = 1;
@@ -156,45 +594,33 @@ main(int argc, char *argv[])
 	argv += optind;
 	files = argc > 0 ? (const char **)argv : stdin_only;
 	nfiles = argc > 0 ? argc : 1;
+	if (profile == NULL && (namespath != NULL || enc >= 0))
+		die(EXIT_USAGE, "--names and --encoding need --profile");
 
-	streams = streams_load();
-	out = atomic_open(outpath);
-	fp = atomic_fp(out);
-	csvw_row(fp, columns, NFIELDS + 1);
-	for (f = 0; f < nfiles; f++) {
-		r = csvr_open(files[f], 0);
-		for (i = 0; i < NFIELDS; i++)
-			idx[i] = csvr_col(r, columns[i]);
-		csvr_require(r, "stream");
-		csvr_require(r, "provider_name");
-		while (csvr_next(r)) {
-			st.read++;
-			if (csvr_bad(r)) {
-				stage_reject(&st, r, NULL, NULL, NULL,
-				    "malformed quoting");
-				continue;
-			}
-			if (csvr_nfields(r) != csvr_ncols(r)) {
-				stage_reject(&st, r, NULL, NULL, NULL,
-				    "expected %d fields, found %d",
-				    csvr_ncols(r), csvr_nfields(r));
-				continue;
-			}
-			for (i = 0; i < NFIELDS; i++)
-				v[i] = csvr_field(r, idx[i]);
-			if ((why = check(v, streams, year, &col, &val)) != NULL) {
-				stage_reject(&st, r, col, val, NULL, "%s", why);
-				continue;
-			}
-			snprintf(src, sizeof src, "%s:%ld", csvr_name(r),
-			    csvr_line(r));
-			v[NFIELDS] = src;
-			csvw_row(fp, v, NFIELDS + 1);
-			st.accepted++;
-			st.written++;
-		}
-		csvr_close(r);
+	x.streams = streams_load();
+	if (profile != NULL) {
+		x.p = profile_load(profile);
+		x.st = &st;
+		x.year = year;
+		x.encoding = enc >= 0 ? enc : x.p->encoding;
+		if (has_pnr(x.p))
+			x.key = pnr_key_load(keyfile);
+		x.named = table_new();
 	}
+	out = atomic_open(outpath);
+	if (namespath != NULL) {
+		/* names are personal data: only the owner may read them */
+		names = atomic_open_mode(namespath, 0600);
+		x.names = atomic_fp(names);
+		fputs("person,name\n", x.names);
+	}
+	if (profile == NULL)
+		ingest_records(&st, atomic_fp(out), files, nfiles, x.streams,
+		    year);
+	else
+		ingest_profile(&x, atomic_fp(out), files, nfiles);
 	atomic_commit(out);
+	if (names != NULL)
+		atomic_commit(names);
 	return stage_finish(&st);
 }

@@ -36,30 +36,56 @@ static const char *const act_cols[NACT] = { "id", "year", "period",
     "stream", "qty", "uom", "src" };
 
 /*
- * The duplicate index: 24 bytes a row plus at most 8 of bucket heads
- * (CONTRACTS: at most 32 bytes per row).  Only hashes are kept; a hash
- * collision between different keys could only make a row look like a
- * duplicate when its dates also overlap and its fields hash alike.
+ * The duplicate index (CONTRACTS: at most 32 bytes per row): a 20-byte
+ * entry per row, kept in fixed chunks so the array never holds more than
+ * one spare chunk, plus 4-byte bucket heads, at most two per row.  Dates
+ * are days into the budget year (a stretch outside it was rejected or
+ * clipped before).  Only hashes are kept; a collision between different
+ * keys could only make a row look like a duplicate when its dates also
+ * overlap and its fields hash alike.
  */
 struct dupent {
-	uint64_t key;		/* person, stream, provider */
-	int32_t	 start, end;
-	uint32_t fields;	/* every other field */
-	uint32_t next;		/* index + 1 of the next in the bucket */
+	uint32_t key_lo, key_hi;	/* person, stream, provider */
+	uint32_t fields;		/* every other field */
+	uint32_t next;			/* index + 1 of the next in the bucket */
+	uint16_t start, end;
 };
+_Static_assert(sizeof(struct dupent) == 20, "duplicate index: 20 bytes");
+
+#define DUP_CHUNK	4096
 
 struct dupidx {
-	struct dupent	*e;
-	size_t		 n, cap;
-	uint32_t	*head;
-	size_t		 nhead;
+	struct dupent	**chunk;
+	size_t		  n, nchunk;
+	uint32_t	 *head;
+	size_t		  nhead;
 };
+
+static struct dupent *
+dup_at(const struct dupidx *d, size_t i)
+{
+	return &d->chunk[i / DUP_CHUNK][i % DUP_CHUNK];
+}
 
 /* one output piece of a record: a period and its quantity */
 struct piece {
 	struct period	p;
 	rat		qty;
 };
+
+/* CONTRACTS "activities.csv": the units a quantity may have */
+static int
+valid_uom(const char *u)
+{
+	static const char *const uoms[] = { "weeks", "days", "months", "hap",
+	    "hst", "score", "kr" };
+	size_t i;
+
+	for (i = 0; i < sizeof uoms / sizeof uoms[0]; i++)
+		if (strcmp(u, uoms[i]) == 0)
+			return 1;
+	return 0;
+}
 
 static void
 usage(int code)
@@ -86,13 +112,15 @@ static void
 dup_rehash(struct dupidx *d)
 {
 	size_t i, b;
+	struct dupent *e;
 
 	free(d->head);
 	d->nhead = d->nhead ? d->nhead * 2 : 1024;
 	d->head = ecalloc(d->nhead, sizeof *d->head);
 	for (i = 0; i < d->n; i++) {
-		b = d->e[i].key & (d->nhead - 1);
-		d->e[i].next = d->head[b];
+		e = dup_at(d, i);
+		b = e->key_lo & (d->nhead - 1);
+		e->next = d->head[b];
 		d->head[b] = (uint32_t)(i + 1);
 	}
 }
@@ -102,33 +130,47 @@ static int
 dup_check(struct dupidx *d, uint64_t key, long start, long end,
     uint32_t fields)
 {
-	uint32_t i;
+	uint32_t i, lo = (uint32_t)key, hi = (uint32_t)(key >> 32);
 	struct dupent *e;
 	size_t b;
 
 	if (d->nhead == 0)
 		dup_rehash(d);
-	for (i = d->head[key & (d->nhead - 1)]; i != 0; i = e->next) {
-		e = &d->e[i - 1];
-		if (e->key == key && e->start <= end && start <= e->end)
+	for (i = d->head[lo & (d->nhead - 1)]; i != 0; i = e->next) {
+		e = dup_at(d, i - 1);
+		if (e->key_lo == lo && e->key_hi == hi && e->start <= end &&
+		    start <= e->end)
 			return e->fields == fields && e->start == start &&
 			    e->end == end ? 1 : 2;
 	}
-	if (d->n == d->cap) {
-		d->cap = d->cap ? d->cap * 2 : 1024;
-		d->e = erealloc(d->e, d->cap * sizeof *d->e);
+	if (d->n == d->nchunk * DUP_CHUNK) {
+		d->chunk = erealloc(d->chunk, (d->nchunk + 1) *
+		    sizeof *d->chunk);
+		d->chunk[d->nchunk++] = emalloc(DUP_CHUNK * sizeof **d->chunk);
 	}
-	e = &d->e[d->n++];
-	e->key = key;
-	e->start = (int32_t)start;
-	e->end = (int32_t)end;
+	e = dup_at(d, d->n++);
+	e->key_lo = lo;
+	e->key_hi = hi;
+	e->start = (uint16_t)start;
+	e->end = (uint16_t)end;
 	e->fields = fields;
-	b = key & (d->nhead - 1);
+	b = lo & (d->nhead - 1);
 	e->next = d->head[b];
 	d->head[b] = (uint32_t)d->n;
 	if (d->n > d->nhead)
 		dup_rehash(d);
 	return 0;
+}
+
+static void
+dup_free(struct dupidx *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nchunk; i++)
+		free(d->chunk[i]);
+	free(d->chunk);
+	free(d->head);
 }
 
 /* weeks = weekdays / 5 × extent / 100, per half-year (CONTRACTS) */
@@ -206,7 +248,7 @@ main(int argc, char *argv[])
 	struct csvr *r;
 	struct piece pieces[400];
 	struct period pp;
-	char id[1100], yearbuf[8], per[PERIOD_LEN], qbuf[RAT_FMTLEN];
+	char id[1100], per[PERIOD_LEN], qbuf[RAT_FMTLEN];
 	char hint[256], ysrc[1024];
 	int ch, nfiles, f, i, n, idx[NREC], year = 0, clip = 0, days;
 	long a, b, ylo, yhi;
@@ -257,7 +299,6 @@ main(int argc, char *argv[])
 	nfiles = argc > 0 ? argc : 1;
 	ylo = date_from_ymd(year, 1, 1);
 	yhi = date_from_ymd(year, 12, 31);
-	snprintf(yearbuf, sizeof yearbuf, "%d", year);
 
 	streams = streams_load();
 	provs = providers_load(provpath);
@@ -307,11 +348,13 @@ main(int argc, char *argv[])
 			}
 			if (host == prov)
 				host = NULL;
-			extent = RAT_ONE;
+			/* CONTRACTS records.csv: 0 < extent <= 100, two decimals */
 			extent = rat_int(100);
 			if (*v[R_EXTENT] != '\0' &&
 			    (rat_parse(v[R_EXTENT], 0, &extent) < 0 ||
-			    rat_sign(extent) <= 0 || rat_cmp(extent, rat_int(100)) > 0)) {
+			    rat_sign(extent) <= 0 ||
+			    rat_cmp(extent, rat_int(100)) > 0 ||
+			    rat_mul(extent, rat_int(100)).d != 1)) {
 				stage_reject(&st, r, "extent", v[R_EXTENT], NULL,
 				    "not a percentage in (0, 100]");
 				continue;
@@ -350,8 +393,15 @@ main(int argc, char *argv[])
 					    year);
 					continue;
 				}
-				if (*v[R_UOM] != '\0')
+				if (*v[R_UOM] != '\0') {
+					if (!valid_uom(v[R_UOM])) {
+						stage_reject(&st, r, "uom",
+						    v[R_UOM], NULL, "not a unit"
+						    " of activities.csv");
+						continue;
+					}
 					uom = v[R_UOM];
+				}
 				pieces[0].p = pp;
 				pieces[0].qty = qty;
 				n = 1;
@@ -405,12 +455,21 @@ main(int argc, char *argv[])
 					{
 						uint64_t h = 1469598103934665603ULL;
 
+						/* identical as resolved: SOS and
+						 * Södersjukhuset are one provider */
 						for (i = 0; i < NREC; i++)
-							if (i != R_SRC)
+							if (i == R_PROVIDER)
+								h = hash_str(h, prov->id);
+							else if (i == R_HOST)
+								h = hash_str(h, host ?
+								    host->id : "");
+							else if (i != R_SRC)
 								h = hash_str(h, v[i]);
 						fh = (uint32_t)(h ^ (h >> 32));
 					}
-					switch (dup_check(&dups, key, a, b, fh)) {
+					/* days into the year: fits 16 bits */
+					switch (dup_check(&dups, key, a - ylo,
+					    b - ylo, fh)) {
 					case 1:
 						st.merged++;
 						continue;
@@ -459,9 +518,7 @@ main(int argc, char *argv[])
 		}
 		csvr_close(r);
 	}
-	(void)yearbuf;
 	atomic_commit(out);
-	free(dups.e);
-	free(dups.head);
+	dup_free(&dups);
 	return stage_finish(&st);
 }

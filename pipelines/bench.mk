@@ -1,0 +1,44 @@
+# `make bench`: the ingest benchmark (issue 11 "Performance"; never a
+# timed test).  A generated klipp-placements export (bench/gen-klipp.awk,
+# deterministic from BENCH_SEED) read by alf-ingest, by Miller and by a
+# parse-only libcsv program (bench/csvparse.c); prints the times, peak
+# memory and the ratios measured in this run.  Outputs go to /dev/null
+# for all three so that no one pays for the disk (alf-ingest -o would
+# also fsync).  Figures: bench/README.md.
+BENCH_ROWS	?= 500000
+BENCH_SEED	?= 1
+BENCH_DIR	?= out/bench
+BENCH_TIME	= /usr/bin/time -f '%U %S %M'
+
+$(BENCH_DIR)/csvparse: bench/csvparse.c
+	@mkdir -p $(BENCH_DIR)
+	$(CC) -O2 $(WARN) -o $@ $< -lcsv
+
+$(BENCH_DIR)/klipp-$(BENCH_ROWS)-$(BENCH_SEED).csv: bench/gen-klipp.awk
+	@mkdir -p $(BENCH_DIR)
+	awk -v rows=$(BENCH_ROWS) -v seed=$(BENCH_SEED) -f bench/gen-klipp.awk > $@.tmp
+	mv $@.tmp $@
+
+bench: $(BIN)/alf-ingest $(BIN)/alf-normalize $(BENCH_DIR)/csvparse \
+    $(BENCH_DIR)/klipp-$(BENCH_ROWS)-$(BENCH_SEED).csv
+	@f=$(BENCH_DIR)/klipp-$(BENCH_ROWS)-$(BENCH_SEED).csv; \
+	k=$(BENCH_DIR)/bench.key; \
+	[ -f $$k ] || { head -c 32 /dev/urandom > $$k; chmod 600 $$k; }; \
+	t() { $(BENCH_TIME) -o $(BENCH_DIR)/t "$$@" > /dev/null 2>&1; \
+	    tail -n 1 $(BENCH_DIR)/t | awk '{ printf "%.2f %d\n", $$1 + $$2, $$3 }'; }; \
+	set -- $$(t $(BENCH_DIR)/csvparse "$$f"); cs=$$1; cm=$$2; \
+	set -- $$(t mlr --icsv --ifs ';' --ocsv cat "$$f"); ms=$$1; mm=$$2; \
+	set -- $$(t $(BIN)/alf-ingest --profile klipp-placements \
+	    --key-file $$k --year 2024 "$$f"); is=$$1; im=$$2; \
+	$(BIN)/alf-ingest --profile klipp-placements --key-file $$k --year 2024 \
+	    --quiet "$$f" > $(BENCH_DIR)/records.csv; \
+	set -- $$(t $(BIN)/alf-normalize --providers \
+	    fixtures/stockholm-2024/providers.csv --year 2024 \
+	    $(BENCH_DIR)/records.csv); ns=$$1; nm=$$2; \
+	echo "rows $(BENCH_ROWS), $$(wc -c < $$f) bytes, Windows-1252, ';', decimal comma"; \
+	echo "cpu s / peak KiB: csvparse $$cs/$$cm  mlr $$ms/$$mm  alf-ingest $$is/$$im  alf-normalize $$ns/$$nm"; \
+	awk -v c=$$cs -v m=$$ms -v i=$$is 'BEGIN { \
+	    printf "mlr / alf-ingest: %.2fx (want >= 3)\n", m / i; \
+	    printf "alf-ingest / csvparse: %.2fx (want <= 2)\n", i / c }'
+
+.PHONY: bench

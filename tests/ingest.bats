@@ -1,0 +1,295 @@
+#!/usr/bin/env bats
+# alf-ingest: profiles, decoding, personal identity numbers, rejects and
+# exit codes (issue 11).  Fixtures: fixtures/ingest/.
+load helper
+setup() { common_setup; }
+
+IN="$BATS_TEST_DIRNAME/../fixtures/ingest"
+
+ingest() { alf-ingest --key-file "$KEY" --year 2024 "$@"; }
+
+@test "klipp-placements: Windows-1252, CRLF, guards, blank rows, decimal comma" {
+	KEY=$(make_key)
+	run ingest --profile klipp-placements -o out.csv "$IN/klipp-placements.csv"
+	assert_success
+	assert_output "alf-ingest: 9 read, 9 accepted, 0 rejected, 0 merged; 9 written"
+	# streams by programme, category by level or programme, SVK host
+	assert_equal "$(cut -d, -f1 out.csv | tr '\n' ' ')" \
+	    "stream lak-vfu vil lak-svk socionom lak-exjobb logoped naprapat apl lak-vfu "
+	run csv_get out.csv host_name stream lak-svk
+	assert_output "Danderyds sjukhus"
+	run csv_get out.csv provider_name stream lak-svk
+	assert_output "Karolinska universitetssjukhuset"
+	run csv_get out.csv category stream socionom
+	assert_output "Stockholms universitet"
+	run csv_get out.csv extent stream socionom
+	assert_output "62.5"
+	run csv_get out.csv start stream vil
+	assert_output "2024-09-02"
+	run csv_get out.csv extent stream vil
+	assert_output "50"
+	run csv_get out.csv provider_name stream lak-exjobb
+	assert_output "Södersjukhuset AB (SÖS)"
+	grep -q '^apl,[0-9a-f]\{20\},Ersta sjukhus,,Geriatrik,Vård- och omsorgsprogrammet (APL),Stockholms stad,2024-10-07,2024-11-01,,100,,,,.*klipp-placements.csv:10$' out.csv
+}
+
+@test "the pseudonym is HMAC-SHA-256 of the 12 digits, first 20 hex; every form alike" {
+	KEY=$(make_key)
+	want=$(printf '%s' 198503121371 | openssl dgst -sha256 -mac HMAC \
+	    -macopt "hexkey:$(xxd -p -c 256 "$KEY")" | sed 's/.*= //' | cut -c1-20)
+	for form in 850312-1371 8503121371 198503121371 19850312-1371 '="8503121371"'; do
+		printf 'Personnummer;Program;Vårdgivare;Startdatum;Slutdatum\n%s;Läkarprogrammet;KS;2024-01-15;2024-02-09\n' \
+		    "$form" > in.csv
+		run ingest --profile klipp-placements --quiet in.csv
+		assert_success
+		assert_line --index 1 --partial "lak-vfu,$want,KS,"
+	done
+	# the same key, another run: the same pseudonym
+	run ingest --profile klipp-placements --quiet in.csv
+	assert_line --index 1 --partial ",$want,"
+}
+
+@test "century rule: 10 digits take the century that makes the person 0-99, + means 100+" {
+	KEY=$(make_key)
+	printf 'Personnummer;Program;Vårdgivare;Startdatum;Slutdatum\n%s\n%s\n%s\n' \
+	    '240101-0000;Läkarprogrammet;KS;2024-01-15;2024-02-09' \
+	    '240101+0000;Läkarprogrammet;KS;2024-01-15;2024-02-09' \
+	    '250101-0009;Läkarprogrammet;KS;2024-01-15;2024-02-09' > in.csv
+	p2024=$(printf 202401010000 | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$(xxd -p -c 256 "$KEY")" | sed 's/.*= //' | cut -c1-20)
+	p1924=$(printf 192401010000 | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$(xxd -p -c 256 "$KEY")" | sed 's/.*= //' | cut -c1-20)
+	p1925=$(printf 192501010009 | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$(xxd -p -c 256 "$KEY")" | sed 's/.*= //' | cut -c1-20)
+	run alf-ingest --key-file "$KEY" --profile klipp-placements --quiet in.csv
+	assert_success
+	assert_line --index 1 --partial ",$p2024,"
+	assert_line --index 2 --partial ",$p1924,"
+	assert_line --index 3 --partial ",$p1925,"
+}
+
+@test "samordningsnummer: day + 60 is accepted, day + 70 is not a date" {
+	KEY=$(make_key)
+	printf 'Personnummer;Program;Vårdgivare;Startdatum;Slutdatum\n%s\n%s\n' \
+	    '921190-2854;Läkarprogrammet;KS;2024-01-15;2024-02-09' \
+	    '921200-2854;Läkarprogrammet;KS;2024-01-15;2024-02-09' > in.csv
+	run ingest --profile klipp-placements --rejects rej.csv -o out.csv in.csv
+	assert_failure 1
+	assert_line "alf-ingest: in.csv:3: Personnummer: not a plausible date of birth"
+	assert_equal "$(wc -l < out.csv)" 2
+	# the reject file holds no number: the field is empty
+	assert_equal "$(sed -n 2p rej.csv | cut -d, -f1)" ""
+}
+
+@test "klipp-bad: every kind of bad row rejected with its reason, R = A + J + M" {
+	KEY=$(make_key)
+	run ingest --profile klipp-placements --rejects rej.csv -o out.csv "$IN/klipp-bad.csv"
+	assert_failure 1
+	assert_line "alf-ingest: 15 read, 6 accepted, 9 rejected, 0 merged; 6 written"
+	assert_line "alf-ingest: $IN/klipp-bad.csv:3: expected 12 fields, found 11"
+	assert_line "alf-ingest: $IN/klipp-bad.csv:4: Omfattning %: not a percentage (sextio)"
+	assert_line "alf-ingest: $IN/klipp-bad.csv:5: Startdatum: not a date YYYY-MM-DD or YYYYMMDD (2024-02-30)"
+	assert_line "alf-ingest: $IN/klipp-bad.csv:6: Slutdatum: before start (2024-09-02)"
+	assert_line "alf-ingest: $IN/klipp-bad.csv:8: Program: not in the profile's map programme (Kockprogrammet)"
+	assert_line "alf-ingest: $IN/klipp-bad.csv:9: Startdatum: outside the year (2023-09-04)"
+	assert_line "alf-ingest: $IN/klipp-bad.csv:10: Omfattning %: not a percentage in (0, 100] (-50)"
+	assert_line "alf-ingest: $IN/klipp-bad.csv:15: Personnummer: check digit wrong"
+	assert_line "alf-ingest: $IN/klipp-bad.csv:16: Enhet: mis-encoded byte, not utf-8 (Avdelning \\xE5tta)"
+	assert_equal "$(wc -l < out.csv)" 7
+	assert_equal "$(wc -l < rej.csv)" 10
+	# the reject file is UTF-8 and keeps each row's reason and src
+	iconv -f utf-8 -t utf-8 rej.csv > /dev/null
+	grep -q ',not a date YYYY-MM-DD or YYYYMMDD (2024-02-30),.*klipp-bad.csv:5$' rej.csv
+	grep -q 'Avdelning �tta' rej.csv
+	# a wrong check digit: the number field is empty, a good one is a pseudonym
+	assert_equal "$(grep -c '^,Nils Kvist' rej.csv)" 1
+	assert_equal "$(grep -c '^[0-9a-f]\{20\},David Ek' rej.csv)" 1
+}
+
+@test "quantities: negative quantity, unknown stream, ambiguous grouping rejected" {
+	KEY=$(make_key)
+	run ingest --profile quantities -o out.csv "$IN/quantities.csv"
+	assert_failure 1
+	assert_line "alf-ingest: $IN/quantities.csv:5: Antal: negative (-12)"
+	assert_line "alf-ingest: $IN/quantities.csv:6: Ström: not in the profile's map stream (Okänd ström)"
+	assert_line "alf-ingest: $IN/quantities.csv:7: Antal: not a number (1.234)"
+	assert_line "alf-ingest: 6 read, 3 accepted, 3 rejected, 0 merged; 3 written"
+	run csv_get out.csv qty provider_name Södersjukhuset
+	assert_output "1204.5"
+	run csv_get out.csv uom provider_name Södersjukhuset
+	assert_output "weeks"
+	run csv_get out.csv period provider_name SLSO
+	assert_output "2024"
+}
+
+@test "hr-service: tabs, side service with host, salary with grouping and kr" {
+	KEY=$(make_key)
+	run ingest --profile hr-service -o out.csv "$IN/hr-service.csv"
+	assert_success
+	run cut -d, -f1,3,4,6,11,14 out.csv
+	assert_output "stream,provider_name,host_name,category,extent,salary
+at,Karolinska,,,100,38500.00
+st,SLSO,,Allmänmedicin,75,52300.00
+st-sido,Karolinska,Södersjukhuset,Kirurgi,100,55000.00
+bt-sido,Danderyds sjukhus,Danderyd,,100,41200.00
+ptp,SLSO,,,100,36900.00"
+}
+
+@test "course-plan and course-declarations: terms, students x days, categories" {
+	run alf-ingest --profile course-plan --quiet "$IN/course-plan.csv"
+	assert_success
+	assert_line --index 1 "lak-course,,Sahlgrenska,,Kirurgi,full,,,,2024-H1,,54,days,,$IN/course-plan.csv:2"
+	assert_line --index 2 "lak-course,,Sahlgrenska,,Medicin,reduced,,,,2024-H2,,80,days,,$IN/course-plan.csv:3"
+	assert_line --index 3 "lak-course,,NU-sjukvården,,Ortopedi,full,,,,2024-H2,,2048,days,,$IN/course-plan.csv:4"
+	run alf-ingest --profile course-declarations --quiet "$IN/course-declarations.csv"
+	assert_success
+	assert_equal "$(cut -d, -f6,10,12 <<< "$output" | tail -n +2 | tr '\n' ' ')" \
+	    "vfu-adapted,2024-H1,36 smallgroup,2024-H1,6 lecture,2024-H2,60 "
+}
+
+@test "usve-units and usve-survey write the survey formats" {
+	run alf-ingest --profile usve-units --quiet "$IN/usve-units.csv"
+	assert_success
+	assert_output "region,usve,name
+Stockholm,U001,Akutmottagningen Solna
+Stockholm,U002,Geriatriken Huddinge
+Västra Götaland,U101,Ortopeden Mölndal"
+	run alf-ingest --profile usve-survey -o s.csv "$IN/usve-survey.csv"
+	assert_failure 1
+	assert_line "alf-ingest: $IN/usve-survey.csv:5: Miniminivå: not a whole number in range (28)"
+	assert_line "alf-ingest: $IN/usve-survey.csv:6: Svar: not in the profile's map answer (Kanske)"
+	assert_equal "$(cat s.csv)" "region,usve,level,answer
+Stockholm,U001,1,ja
+Stockholm,U001,2,nej
+Stockholm,U002,1,ej_aktuell"
+}
+
+@test "decoding: grouping, dates with time, percent as fraction, ISO-8859-1, UTF-8 BOM" {
+	cat > p <<-'P'
+	[profile]
+	writes = records
+	[columns]
+	provider_name = Vårdgivare
+	start = Från : date
+	end = Till : date
+	extent = Andel : fraction
+	qty = Antal : number
+	[rules]
+	stream = vil
+	P
+	printf '\xef\xbb\xbfV\xc3\xa5rdgivare;Fr\xc3\xa5n;Till;Andel;Antal\nKS;20240101;2024-01-31 17:45;0,5;1 234,5\nKS;2024-02-01;2024-02-29;1,0;1\xc2\xa0000\nKS;2024-03-01;2024-03-31;75 %%;1.234.567\n' > bom.csv
+	run alf-ingest --profile ./p --quiet bom.csv
+	assert_success
+	assert_equal "$(cut -d, -f8,9,11,12 <<< "$output" | tail -n +2 | tr '\n' ' ')" \
+	    "2024-01-01,2024-01-31,50,1234.5 2024-02-01,2024-02-29,100,1000 2024-03-01,2024-03-31,75,1234567 "
+	printf 'V\xe5rdgivare;Fr\xe5n;Till\nS\xf6der;2024-01-01;2024-01-31\n' > latin1.csv
+	run alf-ingest --profile ./p --encoding iso-8859-1 --quiet latin1.csv
+	assert_success
+	assert_line --index 1 --partial "vil,,Söder,"
+}
+
+@test "canonical records without --profile still work" {
+	printf 'stream,provider_name,period,qty,uom\nhap,SLSO,2024,225.34,hap\nhap,KS,2024,-1,hap\n' > r.csv
+	run alf-ingest --year 2024 -o out.csv r.csv
+	assert_failure 1
+	assert_equal "$(sed -n 2p out.csv)" "hap,,SLSO,,,,,,,2024,,225.34,hap,,r.csv:2"
+	assert_line "alf-ingest: r.csv:3: qty: negative (-1)"
+	assert_line "alf-ingest: 2 read, 1 accepted, 1 rejected, 0 merged; 1 written"
+}
+
+@test "--names writes person,name with mode 0600; names never enter records" {
+	KEY=$(make_key)
+	run ingest --profile klipp-placements --names names.csv -o out.csv "$IN/klipp-placements.csv"
+	assert_success
+	assert_equal "$(stat -c %a names.csv)" 600
+	assert_equal "$(head -1 names.csv)" "person,name"
+	assert_equal "$(wc -l < names.csv)" 9
+	run grep -c 'Åberg' out.csv
+	assert_output 0
+	p=$(csv_get out.csv person unit Kirurgi)
+	grep -qx "$p,Anna Åberg" names.csv
+}
+
+@test "exit 2: world-readable key, no key, bad profile, missing column, empty file" {
+	KEY=$(make_key)
+	chmod 644 "$KEY"
+	run alf-ingest --profile klipp-placements --key-file "$KEY" -o out.csv "$IN/klipp-placements.csv"
+	assert_failure 2
+	assert_output --partial "key file is readable by group or others (mode 644)"
+	[ ! -e out.csv ]
+	chmod 600 "$KEY"
+	ALF_KEY_FILE= run alf-ingest --profile klipp-placements -o out.csv "$IN/klipp-placements.csv"
+	assert_failure 2
+	assert_output --partial "need a key"
+	ALF_KEY_FILE="$KEY" run alf-ingest --profile klipp-placements --quiet -o out.csv "$IN/klipp-placements.csv"
+	assert_success
+	rm out.csv
+	printf '[profile]\nwrites = records\n[columns]\nstream = Ström : colour\n' > bad
+	run alf-ingest --profile ./bad -o out.csv "$IN/quantities.csv"
+	assert_failure 2
+	assert_output "alf-ingest: ./bad:4: stream: not a type (colour)"
+	run alf-ingest --profile no-such-profile -o out.csv "$IN/quantities.csv"
+	assert_failure 2
+	printf 'Personnummer;Namn;Lärosäte\n' > nocol.csv
+	run ingest --profile klipp-placements -o out.csv nocol.csv
+	assert_failure 2
+	assert_output "alf-ingest: nocol.csv:1: Program: missing required column (profile klipp-placements)"
+	: > empty.csv
+	run ingest --profile klipp-placements -o out.csv empty.csv
+	assert_failure 2
+	[ ! -e out.csv ]
+	# a bad second file stops before anything is written
+	run ingest --profile klipp-placements -o out.csv "$IN/klipp-placements.csv" nocol.csv
+	assert_failure 2
+	[ ! -e out.csv ]
+}
+
+@test "a header with no rows gives the header only, exit 0" {
+	KEY=$(make_key)
+	head -1 "$IN/klipp-bad.csv" > h.csv
+	run ingest --profile klipp-placements h.csv
+	assert_success
+	assert_line --index 0 "stream,person,provider_name,host_name,unit,category,university,start,end,period,extent,qty,uom,salary,src"
+	assert_line --index 1 "alf-ingest: 0 read, 0 accepted, 0 rejected, 0 merged; 0 written"
+}
+
+@test "exit 3: output to /dev/full, a directory as input" {
+	KEY=$(make_key)
+	run ingest --profile klipp-placements -o /dev/full "$IN/klipp-placements.csv"
+	assert_failure 3
+	assert_output --partial "write error"
+	mkdir d
+	run ingest --profile klipp-placements -o out.csv d
+	assert_failure 3
+	assert_output --partial "d: read error"
+	[ ! -e out.csv ]
+}
+
+@test "output is deterministic: same inputs and key, same bytes" {
+	KEY=$(make_key)
+	ingest --profile klipp-placements --quiet -o a.csv "$IN/klipp-placements.csv"
+	LC_ALL=sv_SE.UTF-8 TZ=Europe/Stockholm ingest --profile klipp-placements --quiet -o b.csv "$IN/klipp-placements.csv"
+	cmp a.csv b.csv
+}
+
+@test "no personal identity number in any output, reject file or diagnostic, in any form" {
+	KEY=$(make_key)
+	for p in klipp-placements klipp-bad hr-service quantities; do
+		prof=$p; [ $p = klipp-bad ] && prof=klipp-placements
+		alf-ingest --key-file "$KEY" --year 2024 --profile $prof \
+		    --names "$p.names" --rejects "$p.rej" -o "$p.out" \
+		    "$IN/$p.csv" 2> "$p.err" || [ $? -eq 1 ]
+		alf-normalize --providers "$FIX/stockholm-2024/providers.csv" \
+		    --year 2024 --rejects "$p.nrej" -o "$p.act" "$p.out" \
+		    2> "$p.nerr" || [ $? -eq 1 ]
+	done
+	ls *.out *.rej *.err *.act *.nrej *.nerr *.names > files
+	assert_equal "$(wc -l < files)" 28
+	grep -v '^#' "$IN/pnrs.txt" | while read -r n; do
+		s=${n:2}
+		for form in "$n" "${n:0:8}-${n:8}" "${n:0:8}+${n:8}" "$s" \
+		    "${s:0:6}-${s:6}" "${s:0:6}+${s:6}"; do
+			if grep -F -l -- "$form" $(cat files); then
+				echo "leaked: $form"
+				return 1
+			fi
+		done
+	done
+}

@@ -1,0 +1,122 @@
+#!/usr/bin/env bats
+# alf-normalize: providers, weeks and months exactly, the budget year,
+# duplicates (CONTRACTS "activities.csv", issue 11 "Normalize").
+load helper
+setup() { common_setup; }
+
+PROV="$BATS_TEST_DIRNAME/../fixtures/stockholm-2024/providers.csv"
+IN="$BATS_TEST_DIRNAME/../fixtures/ingest"
+HEAD=stream,person,provider_name,host_name,unit,category,university,start,end,period,extent,qty,uom,salary,src
+P=0123456789abcdef0123
+
+norm() { alf-normalize --providers "$PROV" --year 2024 "$@"; }
+
+@test "weeks: weekdays / 5 x extent, split at 30 June / 1 July" {
+	printf '%s\n' "$HEAD" \
+	    "lak-vfu,$P,Karolinska,,,,,2024-06-17,2024-07-12,,100,,,,k.csv:2" \
+	    "vil,$P,SÖS,,,,,2024-08-26,2024-12-20,,62.5,,,,k.csv:3" > r.csv
+	run norm -o a.csv r.csv
+	assert_success
+	assert_output "alf-normalize: 2 read, 2 accepted, 0 rejected, 0 merged; 3 written"
+	assert_equal "$(cut -d, -f1-4,11-13 a.csv)" "id,year,period,provider,stream,qty,uom
+k.csv:2:2024-H1,2024,2024-H1,KS,lak-vfu,2,weeks
+k.csv:2:2024-H2,2024,2024-H2,KS,lak-vfu,2,weeks
+k.csv:3,2024,2024-H2,SOS,vil,10.625,weeks"
+}
+
+@test "months: per calendar month, covered / days x extent, 4 decimals" {
+	printf '%s\n' "$HEAD" \
+	    "st,$P,SLSO,,,,,2024-03-15,2024-05-31,,75,,,52300.00,h.csv:2" \
+	    "at,$P,KS,,,,,2024-02-10,2024-02-29,,100,,,,h.csv:3" > r.csv
+	run norm -o a.csv r.csv
+	assert_success
+	assert_equal "$(cut -d, -f1,3,12 a.csv | tail -n +2 | tr '\n' ' ')" \
+	    "h.csv:2:2024-03,2024-03,0.4113 h.csv:2:2024-04,2024-04,0.75 h.csv:2:2024-05,2024-05,0.75 h.csv:3,2024-02,0.6897 "
+}
+
+@test "outside the budget year rejected with the reason; --clip cuts to the year" {
+	printf '%s\n' "$HEAD" \
+	    "ptp,$P,SLSO,,,,,2024-09-01,2025-08-31,,100,,,,h.csv:6" \
+	    "vil,$P,SLSO,,,,,2023-09-04,2023-10-27,,100,,,,h.csv:7" > r.csv
+	run norm --rejects rej.csv -o a.csv r.csv
+	assert_failure 1
+	assert_line "alf-normalize: r.csv:2: end: outside the budget year 2024 (--clip cuts it to the year) (2025-08-31)"
+	assert_line "alf-normalize: r.csv:3: start: outside the budget year 2024 (--clip cuts it to the year) (2023-09-04)"
+	assert_line "alf-normalize: 2 read, 0 accepted, 2 rejected, 0 merged; 0 written"
+	assert_equal "$(wc -l < rej.csv)" 3
+	run norm --clip -o a.csv r.csv
+	assert_failure 1
+	assert_line "alf-normalize: 2 read, 1 accepted, 1 rejected, 0 merged; 4 written"
+	assert_equal "$(cut -d, -f3,12 a.csv | tail -n +2 | tr '\n' ' ')" \
+	    "2024-09,1 2024-10,1 2024-11,1 2024-12,1 "
+	# last year's export normalized with its own year
+	run alf-normalize --providers "$PROV" --year 2023 -o b.csv r.csv
+	assert_line "alf-normalize: 2 read, 1 accepted, 1 rejected, 0 merged; 1 written"
+	assert_equal "$(cut -d, -f2,3,12 b.csv | tail -1)" "2023,2023-H2,8"
+}
+
+@test "duplicates: identical later row merged, conflicting later row rejected" {
+	printf '%s\n' "$HEAD" \
+	    "vil,$P,Södersjukhuset,,Avd 5,,,2024-03-04,2024-03-29,,100,,,,k.csv:2" \
+	    "vil,$P,SOS,,Avd 5,,,2024-03-04,2024-03-29,,100,,,,k.csv:3" \
+	    "vil,$P,Södersjukhuset,,Avd 5,,,2024-03-04,2024-03-29,,100,,,,k.csv:4" \
+	    "vil,$P,Södersjukhuset,,Avd 6,,,2024-03-11,2024-04-05,,100,,,,k.csv:5" \
+	    "vil,$P,Södersjukhuset,,Avd 5,,,2024-04-08,2024-04-12,,100,,,,k.csv:6" \
+	    "vil,,Södersjukhuset,,Avd 5,,,2024-03-04,2024-03-29,,100,,,,k.csv:7" > r.csv
+	run norm -o a.csv r.csv
+	assert_failure 1
+	assert_line "alf-normalize: r.csv:5: start: overlaps an earlier row of the same person, stream and provider with other values"
+	assert_line "alf-normalize: 6 read, 3 accepted, 1 rejected, 2 merged; 3 written"
+	assert_equal "$(cut -d, -f1 a.csv | tail -n +2 | tr '\n' ' ')" "k.csv:2 k.csv:6 k.csv:7 "
+}
+
+@test "unknown provider rejected with the nearest names suggested" {
+	printf '%s\n' "$HEAD" \
+	    "vil,$P,Södersjukhust,,,,,2024-03-04,2024-03-29,,100,,,,k.csv:2" \
+	    "vil,$P,  karolinska   universitetssjukhuset  huddinge ,,,,,2024-03-04,2024-03-29,,100,,,,k.csv:3" > r.csv
+	run norm -o a.csv r.csv
+	assert_failure 1
+	# the suggestion names two providers and the value as read
+	assert_line --regexp '^alf-normalize: r.csv:2: provider_name: unknown provider; did you mean .+ or .+\? \(Södersjukhust\)$'
+	assert_line "alf-normalize: 2 read, 1 accepted, 1 rejected, 0 merged; 1 written"
+	assert_equal "$(cut -d, -f4 a.csv | tail -1)" KS
+}
+
+@test "given quantities: period kept, uom checked" {
+	printf '%s\n' "$HEAD" \
+	    "hap,,SLSO,,,,,,,2024,,225.34,hap,,q.csv:2" \
+	    "hap,,SLSO,,,,,,,2024,,1,furlongs,,q.csv:3" \
+	    "hap,,SLSO,,,,,,,2023,,1,hap,,q.csv:4" > r.csv
+	run norm -o a.csv r.csv
+	assert_failure 1
+	assert_line "alf-normalize: r.csv:3: uom: not a unit of activities.csv (furlongs)"
+	assert_line "alf-normalize: r.csv:4: period: outside the budget year 2024 (2023)"
+	assert_equal "$(tail -1 a.csv)" "q.csv:2,2024,2024,SLSO,,,,,,,hap,225.34,hap,q.csv:2"
+}
+
+@test "ingest | normalize on klipp-bad: unknown provider and overlapping duplicate" {
+	KEY=$(make_key)
+	alf-ingest --key-file "$KEY" --year 2024 --profile klipp-placements --quiet \
+	    -o rec.csv "$IN/klipp-bad.csv" || [ $? -eq 1 ]
+	run norm --rejects rej.csv -o a.csv rec.csv
+	assert_failure 1
+	assert_line "alf-normalize: 6 read, 3 accepted, 2 rejected, 1 merged; 3 written"
+	assert_line --partial "provider_name: unknown provider; did you mean"
+	assert_line --partial "start: overlaps an earlier row"
+	assert_equal "$(cut -d, -f15 rej.csv | tail -n +2 | tr '\n' ' ')" \
+	    "$IN/klipp-bad.csv:11 $IN/klipp-bad.csv:13 "
+}
+
+@test "exit codes: 2 without --providers or --year, 3 on /dev/full" {
+	printf '%s\n' "$HEAD" "vil,,SLSO,,,,,2024-03-04,2024-03-29,,100,,,,k.csv:2" > r.csv
+	run alf-normalize --year 2024 r.csv
+	assert_failure 2
+	run alf-normalize --providers "$PROV" r.csv
+	assert_failure 2
+	printf 'stream,provider_name\n' > nosrc.csv
+	run norm -o a.csv nosrc.csv
+	assert_failure 2
+	assert_output --partial "src: missing required column"
+	run norm -o /dev/full r.csv
+	assert_failure 3
+}
