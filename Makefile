@@ -42,6 +42,7 @@ $(BIN):
 include pipelines/deps.mk
 include pipelines/test.mk
 include pipelines/demo.mk
+-include pipelines/bench.mk
 
 # installed programs look for their data in $(PREFIX)/share/alf
 install:

@@ -20,8 +20,11 @@ ingest() { alf-ingest --key-file "$KEY" --year 2024 "$@"; }
 	assert_output "Danderyds sjukhus"
 	run csv_get out.csv provider_name stream lak-svk
 	assert_output "Karolinska universitetssjukhuset"
+	# Lärosäte becomes the model's payer id (002 §3.5), socionom's category too
 	run csv_get out.csv category stream socionom
-	assert_output "Stockholms universitet"
+	assert_output "SU"
+	run csv_get out.csv university stream socionom
+	assert_output "SU"
 	run csv_get out.csv extent stream socionom
 	assert_output "62.5"
 	run csv_get out.csv start stream vil

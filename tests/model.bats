@@ -387,7 +387,28 @@ payer,KI,org_nr,202100-2973
 payer,KI,reference,VIL 2024
 payer,KI,postal_code,171 77
 payer,KI,city,Stockholm
-payer,KI,series,C'
+payer,KI,series,C
+payer,SHH,name,Sophiahemmet Högskola
+payer,SHH,org_nr,802002-4447
+payer,SHH,reference,VIL 2024
+payer,SHH,street,Box 5605
+payer,SHH,postal_code,114 86
+payer,SHH,city,Stockholm
+payer,SHH,series,D
+payer,RKH,name,Röda Korsets Högskola
+payer,RKH,org_nr,802005-9955
+payer,RKH,reference,VIL 2024
+payer,RKH,street,Box 55676
+payer,RKH,postal_code,102 15
+payer,RKH,city,Stockholm
+payer,RKH,series,E
+payer,MCHS,name,Marie Cederschiöld högskola
+payer,MCHS,org_nr,802000-0017
+payer,MCHS,reference,VIL 2024
+payer,MCHS,street,Box 11189
+payer,MCHS,postal_code,100 61
+payer,MCHS,city,Stockholm
+payer,MCHS,series,F'
 	[ "$output" = "$expected" ]
 }
 
@@ -428,24 +449,26 @@ accounts,names,2440,Leverantörsskulder'
 
 @test "meta: input and recharge rows" {
 	run bash -c "$(declare -f model meta); JQ='$JQ' ROOT='$ROOT' meta '$STOCKHOLM' | grep -e '^input,' -e '^recharge,st-sido,' -e '^recharge,ambulans,'"
-	expected='input,0,file,klipp.csv
-input,0,profile,klipp-placements
-input,1,file,hr.csv
-input,1,profile,hr-service
-input,2,file,klipp-2023.csv
-input,2,profile,klipp-placements
-input,2,year,2023
+	expected='input,0,file,hap.csv
+input,0,profile,records
+input,1,file,klipp-2024.csv
+input,1,profile,klipp-placements
+input,2,file,hr-2024.csv
+input,2,profile,hr-service
+input,3,file,kvantiteter-2023.csv
+input,3,profile,quantities
+input,3,year,2023
 recharge,st-sido,select_stream,st-sido
 recharge,st-sido,issuer,provider
 recharge,st-sido,recipient,host
 recharge,st-sido,basis,months
 recharge,st-sido,price,salary
 recharge,st-sido,after_months,3
-recharge,st-sido,title,st-sido
+recharge,st-sido,title,ST-sidotjänstgöring – lön efter tre månader
 recharge,ambulans,issuer,each
 recharge,ambulans,recipient,AISAB
 recharge,ambulans,amounts,FALCK=300000|SAMAR=200000
-recharge,ambulans,title,ambulans'
+recharge,ambulans,title,Akademisk ambulans'
 	[ "$output" = "$expected" ]
 }
 

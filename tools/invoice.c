@@ -1088,8 +1088,20 @@ correct(struct inv *iv, struct doc *orig, const struct doc *now)
 			diff[nd++].d = -v[0];
 		}
 	}
-	for (j = 0; j < nd; j++)
-		any |= diff[j].d != 0;
+	/*
+	 * A correction is owed when an amount differs per budget line; a line
+	 * whose text alone changed (a new title in the model) nets to zero
+	 * over its line id and is no reason to correct a sent document.
+	 */
+	for (j = 0; j < nd && !any; j++) {
+		ore_t per_line = 0;
+		int k2;
+
+		for (k2 = 0; k2 < nd; k2++)
+			if (strcmp(diff[k2].l->line, diff[j].l->line) == 0)
+				per_line += diff[k2].d;
+		any = per_line != 0;
+	}
 	if (vat && newvat != effvat)
 		any = 1;
 	if (any) {
