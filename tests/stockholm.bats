@@ -1,0 +1,171 @@
+#!/usr/bin/env bats
+# Stockholm 2024 (002) through the real pipeline from the bundled exports:
+# every per-provider table the directive publishes, to the krona as printed
+# (tkr), and the closing model's settlement against the plan.
+load helper
+
+setup() {
+	common_setup
+	S="$FIX/stockholm-2024"
+	P="$S/providers.csv"
+	KEY=$(make_key)
+}
+
+# allocate MODEL: the year's activities (and last year's) → MODEL.csv
+allocate() {
+	(cd "$S" && {
+		alf-ingest -q --key-file "$KEY" --year 2024 hap.csv
+		alf-ingest -q --key-file "$KEY" --profile klipp-placements --year 2024 klipp-2024.csv | tail -n +2
+		alf-ingest -q --key-file "$KEY" --profile hr-service --year 2024 hr-2024.csv | tail -n +2
+	}) | alf-normalize -q --providers "$P" --year 2024 > act.csv
+	(cd "$S" && alf-ingest -q --profile quantities --year 2023 kvantiteter-2023.csv) |
+	    alf-normalize -q --providers "$P" --year 2023 > act-2023.csv
+	alf-allocate -q --model "$1" --providers "$P" act.csv act-2023.csv > "$1.csv"
+}
+
+# section fund provider-row tkr, as the directive's tables show them:
+# -alf/-hsf lines make one section, report_as rows are summed into Övriga
+tkr_table() {
+	awk -F, 'NR == FNR { if (FNR > 1) row[$1] = $7 != "" ? $7 : $1; next }
+	FNR > 1 {
+		sec = $2; sub(/-(alf|hsf)$/, "", sec); sub(/^5\.4\..*/, "5.4", sec)
+		s[sec " " $4 " " row[$(NF - 6)]] += $NF
+	}
+	END { for (k in s) printf "%s %d\n", k, int(s[k] / 1000 + 0.5) }' \
+	    "$P" <(sed 's/"[^"]*"/T/g' "$1") | sort
+}
+
+@test "every per-provider table the directive publishes, in tkr as printed" {
+	allocate stockholm-2024
+	tkr_table stockholm-2024.csv > got
+	while read -r sec fund prov want; do
+		line=$(grep "^$sec $fund $prov " got) || { echo "missing: $sec $fund $prov" >&2; return 1; }
+		[ "${line##* }" = "$want" ] || { echo "$line, want $want" >&2; return 1; }
+	done <<'T'
+3.2 ALF SLSO 22938
+3.2 ALF DS 9460
+3.2 ALF KS 50488
+3.2 ALF SOS 11166
+3.2 ALF SESAB 1991
+3.2 ALF CAPIO 1818
+3.2 ALF RESERV 22155
+3.3 ALF SLSO 1468
+3.3 ALF DS 605
+3.3 ALF KS 3231
+3.3 ALF SOS 715
+3.3 ALF SESAB 127
+3.3 ALF CAPIO 116
+3.3 ALF RESERV 1418
+3.3 HSF SLSO 2020
+3.3 HSF DS 833
+3.3 HSF KS 4447
+3.3 HSF SOS 983
+3.3 HSF SESAB 175
+3.3 HSF CAPIO 160
+3.3 HSF RESERV 1951
+3.4 ALF KS 9260
+3.6 HSF SLSO 3932
+3.6 HSF DS 1127
+3.6 HSF KS 3424
+3.6 HSF SOS 1214
+3.6 HSF TIOHUNDRA 178
+3.6 HSF SODERTALJE 321
+3.6 HSF CAPIO 538
+3.6 HSF ERSTA 90
+3.6 HSF AISAB 306
+3.6 HSF OVRIGA 804
+3.6 HSF RESERV 566
+3.7 ALF SLSO 2000
+3.7 HSF SLSO 2000
+3.7.3 HSF SLSO 1950
+3.8 HSF SLSO 1300
+3.8 HSF AISAB 1300
+3.9.1 ALF DS 1126
+3.9.1 ALF KS 1432
+3.9.1 ALF SOS 692
+3.9.1 HSF DS 907
+3.9.1 HSF KS 1436
+3.9.1 HSF SOS 907
+3.9.2 ALF DS 435
+3.9.2 ALF KS 2243
+3.9.2 ALF SOS 497
+3.9.2 ALF CAPIO 75
+3.9.2 HSF DS 592
+3.9.2 HSF KS 1737
+3.9.2 HSF SOS 638
+3.9.2 HSF CAPIO 283
+3.9.4 ALF OVRIGA 500
+3.9.4 HSF OVRIGA 1000
+3.10 HSF RESERV 750
+3.11 ALF SLSO 1640
+3.11 ALF DS 500
+3.11 ALF KS 2560
+3.11 ALF SOS 600
+3.11 ALF OVRIGA 700
+4.1 HSF SLSO 80010
+4.1 HSF DS 28723
+4.1 HSF KS 19395
+4.1 HSF SOS 19642
+4.1 HSF TIOHUNDRA 10138
+4.1 HSF SODERTALJE 7427
+4.1 HSF CAPIO 20275
+4.3 HSF SLSO 497046
+4.3 HSF DS 60858
+4.3 HSF KS 219240
+4.3 HSF SOS 85428
+4.3 HSF SESAB 10962
+4.3 HSF TIOHUNDRA 8298
+4.3 HSF SODERTALJE 15876
+4.3 HSF CAPIO 38178
+4.3 HSF ERSTA 1890
+4.3-patologi HSF KS 2200
+5.4 HSF KS 600
+5.4 HSF SOS 1800
+5.4 HSF RESERV 14200
+T
+	# the published totals, rounded from the exact sums
+	[ "$(awk -F, 'NR > 1 && $2 ~ /^3\.6$/ { s += $NF } END { printf "%.0f", s }' stockholm-2024.csv)" = 12500000 ]
+	[ "$(awk -F, 'NR > 1 && $2 == "4.1" { s += $NF } END { printf "%.0f", s }' stockholm-2024.csv)" = 185610000 ]
+	[ "$(awk -F, 'NR > 1 && $2 == "4.3" { s += $NF } END { printf "%.0f", s }' stockholm-2024.csv)" = 937776000 ]
+}
+
+@test "rate lines from the exports: the directive's rates on the fixture's weeks and months" {
+	allocate stockholm-2024
+	sed 's/"[^"]*"/T/g' stockholm-2024.csv > a.csv
+	# 4.5.4 social work: 16 weeks 11 008 kr, 14 weeks 9 632 kr (002 §4.5.4)
+	grep -q '^2024,4.5.4,[^,]*,HSF,education,HSF,SLSO,2024-H1,rate,16,weeks,688,11008.00$' a.csv
+	grep -q '^2024,4.5.4,[^,]*,HSF,education,HSF,SLSO,2024-H2,rate,14,weeks,688,9632.00$' a.csv
+	# 3.5: each university pays for its own students
+	[ "$(awk -F, '$2 == "3.5" { print $6 }' a.csv | sort -u | tr '\n' ' ')" = "KI RKH SHH " ]
+	# 4.2-sido: a BT doctor's eight side-service months are capped at six
+	[ "$(awk -F, '$2 == "4.2-sido" { s += $NF } END { printf "%.0f", s }' a.csv)" = 120000 ]
+	# 5.4.2: 12 + 8.3333 post-months × 29 503 kr ≈ the preliminary 0.6 mkr
+	[ "$(awk -F, '$2 == "5.4.2" { s += $NF } END { printf "%.0f", s }' a.csv)" = 599893 ]
+	# 4.3.2 and 4.3.3 are inside 4.3: computed, never written without --internal
+	! grep -q ',4\.3\.[23],' a.csv
+	alf-allocate -q --internal --model stockholm-2024 --providers "$P" act.csv act-2023.csv |
+	    grep -c ',internal:rate,' > n
+	[ "$(cat n)" -gt 10 ]
+}
+
+@test "the closing model: 3.6 at 315 kr per AKA-qualifying 2023 week, providers with an AKA agreement only" {
+	allocate stockholm-2024-final
+	sed 's/"[^"]*"/T/g' stockholm-2024-final.csv > a.csv
+	grep -q '^2024,3.6,[^,]*,HSF,education,HSF,SLSO,2024,rate,12600,weeks,315,3969000.00$' a.csv
+	# S:t Erik has no AKA agreement (providers.csv aka empty): nothing
+	! grep -q ',3\.6,.*,SESAB,' a.csv
+	# the small clinic with an agreement counts under Övriga
+	grep -q '^2024,3.6,[^,]*,HSF,education,HSF,VCNORRMALM,2024,rate,2550,weeks,315,803250.00$' a.csv
+}
+
+@test "the year-end settlement: final minus the twelfths paid on the plan" {
+	allocate stockholm-2024
+	allocate stockholm-2024-final
+	alf-invoice -q --model stockholm-2024-final --providers "$P" --plan stockholm-2024.csv \
+	    -o inv.csv stockholm-2024-final.csv
+	# SLSO's 3.6: planned 3 932 000 paid in twelfths, final 3 969 000: settles +37 000
+	[ "$(awk -F, '$1 ~ /^2024-HSF-SLSO-M/ && $10 == "3.6" { s += $NF } END { printf "%.0f", s }' inv.csv)" = 3932000 ]
+	grep -q '^2024-HSF-SLSO-Y,settlement,,HSF,SLSO,2025-01-31,.*,3.6,.*,37000.00$' inv.csv
+	# Karolinska: 3 424 000 planned, 3 433 500 final
+	grep -q '^2024-HSF-KS-Y,settlement,.*,3.6,.*,9500.00$' inv.csv
+}
