@@ -306,24 +306,29 @@ provider_suggest(const struct providers *ps, const char *name, char *buf,
     size_t len)
 {
 	char *k = name_fold(name);
-	size_t i, d, best[2] = { (size_t)-1, (size_t)-1 };
-	struct provider *pick[2] = { NULL, NULL }, *p;
+	size_t i, d, *best;
+	struct provider *p, *pick[2] = { NULL, NULL };
+	int j;
 
+	/* each provider's closest name (id, name or alias), then the two best */
+	best = emalloc((ps->n + 1) * sizeof *best);
+	for (j = 0; j < ps->n; j++)
+		best[j] = (size_t)-1;
 	for (i = 0; i < table_len(ps->by_name); i++) {
 		p = table_val(ps->by_name, i);
 		d = distance(k, table_key(ps->by_name, i));
-		if (p == pick[0] || p == pick[1])
-			continue;
-		if (d < best[0]) {
-			best[1] = best[0];
-			pick[1] = pick[0];
-			best[0] = d;
-			pick[0] = p;
-		} else if (d < best[1]) {
-			best[1] = d;
-			pick[1] = p;
-		}
+		if (d < best[p->order])
+			best[p->order] = d;
 	}
+	for (j = 0; j < ps->n; j++) {
+		p = ps->v[j];
+		if (pick[0] == NULL || best[j] < best[pick[0]->order]) {
+			pick[1] = pick[0];
+			pick[0] = p;
+		} else if (pick[1] == NULL || best[j] < best[pick[1]->order])
+			pick[1] = p;
+	}
+	free(best);
 	free(k);
 	if (pick[0] == NULL)
 		snprintf(buf, len, "no providers known");

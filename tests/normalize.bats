@@ -120,3 +120,11 @@ k.csv:3,2024,2024-H2,SOS,vil,10.625,weeks"
 	run norm -o /dev/full r.csv
 	assert_failure 3
 }
+
+@test "an unknown provider is rejected with the nearest known names, aliases counted" {
+	printf 'stream,provider_name,period,qty,src\nhap,Södersjukhust,2024,1,x:2\nhap,Karolinska Solna,2024,1,x:3\n' > r.csv
+	run alf-normalize --providers "$FIX/stockholm-2024/providers.csv" --year 2024 -o out.csv r.csv
+	assert_failure 1
+	assert_line "alf-normalize: r.csv:2: provider_name: unknown provider; did you mean Södersjukhuset AB or Södertälje sjukhus? (Södersjukhust)"
+	assert_line --regexp "^alf-normalize: r.csv:3: provider_name: unknown provider; did you mean Karolinska universitetssjukhuset or .*\\? \\(Karolinska Solna\\)$"
+}
