@@ -1,10 +1,12 @@
-/* rtable: report tables, and the text, CSV and Markdown renderers. */
+/* rtable: report tables, and the text, CSV, Markdown and JSON renderers. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "csvio.h"
 #include "err.h"
 #include "rtable.h"
+
+#define TEXT_COLS	100	/* text reports fit this, or wrap by blocks */
 
 struct rtable *
 rtable_add(struct report *r, const char *title, int ncols,
@@ -59,13 +61,35 @@ void
 cell_number(struct cell *c, const char *s)
 {
 	cell_text(c, s);
-	c->kind = CELL_NUMBER;
+	c->kind = *s != '\0' ? CELL_NUMBER : CELL_TEXT;
+}
+
+void
+cell_int(struct cell *c, long long v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "%lld", v);
+	cell_number(c, buf);
 }
 
 void
 rtable_mark_total(struct rtable *t)
 {
 	t->total_from = t->nrows;
+}
+
+int
+rtable_is_total(const struct rtable *t, int row)
+{
+	return t->total_from >= 0 && row >= t->total_from;
+}
+
+void
+rtable_chart(struct rtable *t, int kind, int col)
+{
+	t->chart = kind;
+	t->chart_col = col;
 }
 
 void
@@ -89,6 +113,7 @@ report_free(struct report *r)
 		free(t);
 	}
 	free(r->t);
+	free(r->title);
 }
 
 long long
@@ -123,24 +148,41 @@ group_digits(long long v, char *buf, size_t len)
 	return buf;
 }
 
-/* what a cell shows in text, Markdown and HTML */
-static char *
-shown(const struct report *r, const struct cell *c, char *buf, size_t len)
+char *
+money_plain(const struct report *r, ore_t v, char *buf, size_t len)
+{
+	if (r->unit == UNIT_EXACT)
+		return money_fmt(v, buf, len);
+	snprintf(buf, len, "%lld", unit_round(v, r->unit));
+	return buf;
+}
+
+char *
+cell_shown(const struct report *r, const struct cell *c, char *buf,
+    size_t len)
 {
 	char g[48];
+	ore_t a;
 
 	if (c->kind != CELL_MONEY) {
 		snprintf(buf, len, "%s", c->text);
 		return buf;
 	}
-	snprintf(buf, len, "%s %s", group_digits(unit_round(c->ore, r->unit), g,
-	    sizeof g), unit_name(r->unit));
+	if (r->unit != UNIT_EXACT) {
+		snprintf(buf, len, "%s %s", group_digits(unit_round(c->ore,
+		    r->unit), g, sizeof g), unit_name(r->unit));
+		return buf;
+	}
+	/* exact: whole kronor grouped, then the öre */
+	a = c->ore < 0 ? -c->ore : c->ore;
+	group_digits(a / 100, g, sizeof g);
+	snprintf(buf, len, "%s%s.%02lld kr", c->ore < 0 ? "-" : "", g,
+	    a % 100);
 	return buf;
 }
 
-/* display width: UTF-8 code points */
-static int
-width(const char *s)
+int
+text_width(const char *s)
 {
 	int w = 0;
 
@@ -150,6 +192,12 @@ width(const char *s)
 	return w;
 }
 
+int
+formula_like(const char *s)
+{
+	return *s != '\0' && strchr("=+-@", *s) != NULL;
+}
+
 static void
 pad(FILE *fp, int n)
 {
@@ -157,91 +205,146 @@ pad(FILE *fp, int n)
 		putc(' ', fp);
 }
 
-void
-render_text(FILE *fp, const struct report *r)
+/* one block of columns: the first column, then first..last */
+static void
+text_block(FILE *fp, const struct report *r, const struct rtable *t,
+    const int *w, const int *num, int first, int last)
 {
-	struct rtable *t;
-	int i, j, k, *w, right;
 	char buf[512];
+	const char *s;
+	int j, k, right, i;
 
-	for (i = 0; i < r->n; i++) {
-		t = r->t[i];
-		w = ecalloc(t->ncols, sizeof *w);
-		for (k = 0; k < t->ncols; k++)
-			w[k] = width(t->head[k]);
-		for (j = 0; j < t->nrows; j++)
-			for (k = 0; k < t->ncols; k++)
-				if (width(shown(r, &t->rows[j][k], buf,
-				    sizeof buf)) > w[k])
-					w[k] = width(buf);
-		if (i > 0)
-			putc('\n', fp);
-		fprintf(fp, "%s\n\n", t->title);
-		for (k = 0; k < t->ncols; k++) {
-			right = k > 0;
-			if (k > 0)
+	for (j = -1; j < t->nrows; j++) {
+		for (i = 0; i <= last - first + 1; i++) {
+			k = i == 0 ? 0 : first + i - 1;
+			if (i > 0 && k == 0)
+				continue;
+			s = j < 0 ? t->head[k] :
+			    cell_shown(r, &t->rows[j][k], buf, sizeof buf);
+			/* figures right, text left; a figures column's head too */
+			right = j < 0 ? num[k] :
+			    t->rows[j][k].kind != CELL_TEXT;
+			if (i > 0)
 				fputs("  ", fp);
 			if (right)
-				pad(fp, w[k] - width(t->head[k]));
-			fputs(t->head[k], fp);
-			if (!right && k + 1 < t->ncols)
-				pad(fp, w[k] - width(t->head[k]));
+				pad(fp, w[k] - text_width(s));
+			fputs(s, fp);
+			if (!right && k != (last > 0 ? last : 0))
+				pad(fp, w[k] - text_width(s));
 		}
 		putc('\n', fp);
-		for (j = 0; j < t->nrows; j++) {
-			for (k = 0; k < t->ncols; k++) {
-				shown(r, &t->rows[j][k], buf, sizeof buf);
-				right = t->rows[j][k].kind != CELL_TEXT || k > 0;
-				if (k > 0)
-					fputs("  ", fp);
-				if (right)
-					pad(fp, w[k] - width(buf));
-				fputs(buf, fp);
-				if (!right && k + 1 < t->ncols)
-					pad(fp, w[k] - width(buf));
-			}
-			putc('\n', fp);
-		}
-		free(w);
 	}
 }
 
 /*
- * CSV for machines: one header `table,COLUMNS…` per table; money as the
- * unit's whole number.  Text that a spreadsheet would run as a formula is
- * neutralised with a leading apostrophe.
+ * Aligned columns, text left and figures right.  A table wider than
+ * TEXT_COLS is printed in blocks of columns, each repeating the first.
+ */
+void
+render_text(FILE *fp, const struct report *r)
+{
+	struct rtable *t;
+	int i, j, k, *w, *num, first, used;
+	char buf[512];
+
+	if (r->title != NULL)
+		fprintf(fp, "%s\n\n", r->title);
+	for (i = 0; i < r->n; i++) {
+		t = r->t[i];
+		w = ecalloc(t->ncols, sizeof *w);
+		num = ecalloc(t->ncols, sizeof *num);
+		for (k = 0; k < t->ncols; k++)
+			w[k] = text_width(t->head[k]);
+		for (j = 0; j < t->nrows; j++)
+			for (k = 0; k < t->ncols; k++) {
+				if (text_width(cell_shown(r, &t->rows[j][k],
+				    buf, sizeof buf)) > w[k])
+					w[k] = text_width(buf);
+				if (t->rows[j][k].kind != CELL_TEXT)
+					num[k] = 1;
+			}
+		if (i > 0)
+			putc('\n', fp);
+		fprintf(fp, "%s\n\n", t->title);
+		first = 1;
+		if (t->ncols == 1)
+			text_block(fp, r, t, w, num, 1, 0);
+		while (first < t->ncols) {
+			used = w[0];
+			k = first;
+			do
+				used += 2 + w[k++];
+			while (k < t->ncols && used + 2 + w[k] <= TEXT_COLS);
+			if (first > 1)
+				putc('\n', fp);
+			text_block(fp, r, t, w, num, first, k - 1);
+			first = k;
+		}
+		free(w);
+		free(num);
+	}
+}
+
+static void
+csv_text(FILE *fp, const char *s, int first)
+{
+	char *q;
+
+	if (!formula_like(s)) {
+		csvw_field(fp, s, first);
+		return;
+	}
+	/* CSV formula injection: a leading apostrophe keeps it text */
+	q = emalloc(strlen(s) + 2);
+	q[0] = '\'';
+	strcpy(q + 1, s);
+	csvw_field(fp, q, first);
+	free(q);
+}
+
+/*
+ * CSV for machines: one header `table,COLUMNS…` per table; money as a
+ * plain number in the unit.  Text that a spreadsheet would run as a
+ * formula is neutralised with a leading apostrophe; numbers stay numbers.
  */
 void
 render_csv(FILE *fp, const struct report *r)
 {
 	struct rtable *t;
+	const struct cell *c;
 	int i, j, k;
-	char buf[512];
+	char buf[64];
 
 	for (i = 0; i < r->n; i++) {
 		t = r->t[i];
 		csvw_field(fp, "table", 1);
 		for (k = 0; k < t->ncols; k++)
-			csvw_field(fp, t->head[k], 0);
+			csv_text(fp, t->head[k], 0);
 		csvw_end(fp);
 		for (j = 0; j < t->nrows; j++) {
-			csvw_field(fp, t->title, 1);
+			csv_text(fp, t->title, 1);
 			for (k = 0; k < t->ncols; k++) {
-				const struct cell *c = &t->rows[j][k];
-
+				c = &t->rows[j][k];
 				if (c->kind == CELL_MONEY)
-					snprintf(buf, sizeof buf, "%lld",
-					    unit_round(c->ore, r->unit));
-				else if (c->kind == CELL_TEXT &&
-				    strchr("=+-@", c->text[0]) != NULL &&
-				    c->text[0] != '\0')
-					snprintf(buf, sizeof buf, "'%s", c->text);
+					csvw_field(fp, money_plain(r, c->ore,
+					    buf, sizeof buf), 0);
+				else if (c->kind == CELL_NUMBER)
+					csvw_field(fp, c->text, 0);
 				else
-					snprintf(buf, sizeof buf, "%s", c->text);
-				csvw_field(fp, buf, 0);
+					csv_text(fp, c->text, 0);
 			}
 			csvw_end(fp);
 		}
+	}
+}
+
+static void
+md_text(FILE *fp, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '|' || *s == '\\' || *s == '*' || *s == '_')
+			putc('\\', fp);
+		putc(*s == '\n' ? ' ' : *s, fp);
 	}
 }
 
@@ -249,37 +352,108 @@ void
 render_md(FILE *fp, const struct report *r)
 {
 	struct rtable *t;
-	int i, j, k;
-	char buf[512], *p;
+	int i, j, k, bold;
+	char buf[512];
 
+	if (r->title != NULL) {
+		fputs("## ", fp);
+		md_text(fp, r->title);
+		fputs("\n\n", fp);
+	}
 	for (i = 0; i < r->n; i++) {
 		t = r->t[i];
 		if (i > 0)
 			putc('\n', fp);
-		fprintf(fp, "### %s\n\n|", t->title);
-		for (k = 0; k < t->ncols; k++)
-			fprintf(fp, " %s |", t->head[k]);
+		fputs("### ", fp);
+		md_text(fp, t->title);
+		fputs("\n\n|", fp);
+		for (k = 0; k < t->ncols; k++) {
+			putc(' ', fp);
+			md_text(fp, t->head[k]);
+			fputs(" |", fp);
+		}
 		fputs("\n|", fp);
 		for (k = 0; k < t->ncols; k++)
 			fputs(k == 0 ? " --- |" : " ---: |", fp);
 		putc('\n', fp);
 		for (j = 0; j < t->nrows; j++) {
+			bold = rtable_is_total(t, j);
 			putc('|', fp);
 			for (k = 0; k < t->ncols; k++) {
-				shown(r, &t->rows[j][k], buf, sizeof buf);
+				cell_shown(r, &t->rows[j][k], buf, sizeof buf);
 				fputc(' ', fp);
-				if (j >= t->total_from && t->total_from >= 0)
+				if (bold && *buf != '\0')
 					fputs("**", fp);
-				for (p = buf; *p != '\0'; p++) {
-					if (*p == '|')
-						putc('\\', fp);
-					putc(*p, fp);
-				}
-				if (j >= t->total_from && t->total_from >= 0)
+				md_text(fp, buf);
+				if (bold && *buf != '\0')
 					fputs("**", fp);
 				fputs(" |", fp);
 			}
 			putc('\n', fp);
 		}
 	}
+}
+
+static void
+json_str(FILE *fp, const char *s)
+{
+	putc('"', fp);
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(fp, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(fp, "\\u%04x", (unsigned char)*s);
+		else
+			putc(*s, fp);
+	}
+	putc('"', fp);
+}
+
+/*
+ * JSON for dashboards: {"unit", "tables": [{"title", "columns", "rows",
+ * "totals_from"}]}; money and numbers are JSON numbers (money in the
+ * unit), text is strings.
+ */
+void
+render_json(FILE *fp, const struct report *r)
+{
+	struct rtable *t;
+	const struct cell *c;
+	int i, j, k;
+	char buf[64];
+
+	fputs("{\"title\":", fp);
+	json_str(fp, r->title != NULL ? r->title : "");
+	fprintf(fp, ",\"unit\":\"%s\",\"tables\":[", unit_name(r->unit));
+	for (i = 0; i < r->n; i++) {
+		t = r->t[i];
+		fputs(i > 0 ? ",\n{\"title\":" : "\n{\"title\":", fp);
+		json_str(fp, t->title);
+		fputs(",\"columns\":[", fp);
+		for (k = 0; k < t->ncols; k++) {
+			if (k > 0)
+				putc(',', fp);
+			json_str(fp, t->head[k]);
+		}
+		fputs("],\"rows\":[", fp);
+		for (j = 0; j < t->nrows; j++) {
+			fputs(j > 0 ? ",\n [" : "\n [", fp);
+			for (k = 0; k < t->ncols; k++) {
+				c = &t->rows[j][k];
+				if (k > 0)
+					putc(',', fp);
+				if (c->kind == CELL_MONEY)
+					fputs(money_plain(r, c->ore, buf,
+					    sizeof buf), fp);
+				else if (c->kind == CELL_NUMBER)
+					fputs(c->text, fp);
+				else
+					json_str(fp, c->text);
+			}
+			putc(']', fp);
+		}
+		fprintf(fp, "],\"totals_from\":%d}", t->total_from >= 0 ?
+		    t->total_from : t->nrows);
+	}
+	fputs("]}\n", fp);
 }

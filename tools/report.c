@@ -1,7 +1,8 @@
 /*
  * alf-report: the tables people read, from the CSV files the pipeline
- * writes.  `budget` is the directive's layout (002, every section's table:
- * providers × the funds, in tkr) and its summary (Bilaga 2).
+ * writes (issue 14).  Kinds build tables (rtable); renderers write them as
+ * text, CSV, Markdown, JSON, HTML or an Excel workbook.  Money stays in öre
+ * (or exact rationals) until a renderer rounds it to the report's unit.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -10,43 +11,77 @@
 
 #include "atomic.h"
 #include "csvio.h"
+#include "date.h"
 #include "err.h"
 #include "model.h"
 #include "money.h"
 #include "ref.h"
+#include "render_html.h"
+#include "render_xlsx.h"
 #include "rtable.h"
 #include "stage.h"
 
-/* the reader's view of one allocations.csv */
+#define NLEVELS	27	/* the minimum levels (004 ch. 3) */
+
+/* one row of allocations.csv; set says which file (compare: 0 or 1) */
 struct alloc_row {
-	char	*line, *title, *fund, *provider;
+	char	*line, *fund, *payer, *provider, *period, *qty, *uom, *rate;
 	ore_t	 amount;
+	int	 set;
+};
+
+/* one row of invoices.csv: its fields by I_ index, and its net */
+enum { I_DOC, I_KIND, I_ISSUER, I_RECIPIENT, I_DATE, I_PERIOD, I_LINE,
+	I_DESC, I_QTY, I_UOM, I_PRICE, I_N };
+struct inv_row {
+	char	*f[I_N];
+	ore_t	 net;
+};
+
+/* a budget line: from the model, or as allocations first show it */
+struct line_info {
+	char	*id, *title, *fund, *method, *pot, *amounts;
+	int	 internal;
 };
 
 struct ctx {
-	const char		*model;
+	const char		*model, *provider, *units, *activities;
+	const char		*summary;
 	struct providers	*provs;
 	struct table		*meta;
 	char			**funds;	/* money columns, model order */
 	int			  nfunds;
-	char			**lines;	/* line ids in model order */
-	char			**titles;
+	struct line_info	*lines;
 	int			  nlines;
 	struct alloc_row	*rows;
 	size_t			  nrows, caprows;
+	struct inv_row		*inv;
+	size_t			  ninv, capinv;
 	char			**provorder;	/* without --providers */
 	int			  nprov;
+	char			**payers;	/* payer ids seen in allocations */
+	int			  npayers;
+	const char		*setname[2];	/* compare: the two files */
+	struct stage		 st;
 };
 
 static void
 usage(int code)
 {
 	fprintf(code ? stderr : stdout,
-	    "usage: alf-report budget [--model MODEL] [--providers FILE] "
+	    "usage: alf-report KIND [--model MODEL] [--providers FILE] "
 	    "[--unit kr|tkr|mkr]\n"
-	    "                  [--format text|csv|md] [-o FILE] "
-	    "[allocations.csv...]\n"
-	    "Print the directive's tables.\n");
+	    "           [--format text|csv|md|json|html|xlsx] [-o FILE] "
+	    "[--quiet] [FILE...]\n"
+	    "kinds:\n"
+	    "  budget [allocations.csv...]\n"
+	    "  statement --provider ID [allocations.csv invoices.csv]\n"
+	    "  reconcile [--summary summary.json] [allocations.csv "
+	    "invoices.csv]\n"
+	    "  closing [allocations.csv invoices.csv]\n"
+	    "  quantity --providers FILE --activities activities.csv\n"
+	    "  compare A.csv B.csv\n"
+	    "  compliance --units usve.csv [survey.csv...]\n");
 	exit(code);
 }
 
@@ -68,10 +103,50 @@ push(char ***v, int *n, const char *s)
 	(*v)[(*n)++] = estrdup(s);
 }
 
+/* money sums are checked, never wrapped (STYLE "Money and numbers") */
+static ore_t
+add(ore_t a, ore_t b)
+{
+	ore_t s;
+
+	if (__builtin_add_overflow(a, b, &s))
+		die(EXIT_IO, "money overflow");
+	return s;
+}
+
+static int
+line_index(const struct ctx *c, const char *id)
+{
+	int i;
+
+	for (i = 0; i < c->nlines; i++)
+		if (strcmp(c->lines[i].id, id) == 0)
+			return i;
+	return -1;
+}
+
+static struct line_info *
+line_add(struct ctx *c, const char *id, const char *title, const char *fund)
+{
+	struct line_info *l;
+
+	c->lines = erealloc(c->lines, (c->nlines + 1) * sizeof *c->lines);
+	l = &c->lines[c->nlines++];
+	memset(l, 0, sizeof *l);
+	l->id = estrdup(id);
+	l->title = estrdup(*title != '\0' ? title : id);
+	l->fund = estrdup(fund);
+	l->method = estrdup("");
+	l->pot = estrdup("");
+	l->amounts = estrdup("");
+	return l;
+}
+
 static void
 load_model(struct ctx *c)
 {
 	struct csvr *r;
+	struct line_info *l;
 	size_t i;
 	const char *k;
 
@@ -85,74 +160,99 @@ load_model(struct ctx *c)
 		c->funds[i][strcspn(c->funds[i], "\x1f")] = '\0';
 	r = model_rules(c->model);
 	while (csvr_next(r)) {
-		push(&c->lines, &c->nlines, csvr_field(r, csvr_col(r, "line")));
-		c->titles = erealloc(c->titles, c->nlines * sizeof *c->titles);
-		c->titles[c->nlines - 1] =
-		    estrdup(csvr_field(r, csvr_col(r, "title")));
+		l = line_add(c, csvr_field(r, csvr_col(r, "line")),
+		    csvr_field(r, csvr_col(r, "title")),
+		    csvr_field(r, csvr_col(r, "fund")));
+		free(l->method);
+		free(l->pot);
+		free(l->amounts);
+		l->method = estrdup(csvr_field(r, csvr_col(r, "method")));
+		l->pot = estrdup(csvr_field(r, csvr_col(r, "pot")));
+		l->amounts = estrdup(csvr_field(r, csvr_col(r, "amounts")));
+		l->internal = strcmp(csvr_field(r, csvr_col(r, "internal")),
+		    "true") == 0;
 	}
 	csvr_close(r);
 }
 
-static void
-read_allocations(struct ctx *c, struct stage *st, const char *path)
+static int
+bad_shape(struct ctx *c, struct csvr *r)
 {
-	struct csvr *r = csvr_open(path, ',');
+	c->st.read++;
+	if (csvr_bad(r) || csvr_nfields(r) != csvr_ncols(r)) {
+		stage_reject(&c->st, r, NULL, NULL, NULL,
+		    "expected %d fields, found %d", csvr_ncols(r),
+		    csvr_nfields(r));
+		return 1;
+	}
+	return 0;
+}
+
+static const char *
+opt_field(struct csvr *r, const char *col)
+{
+	int i = csvr_col(r, col);
+
+	return i >= 0 ? csvr_field(r, i) : "";
+}
+
+static void
+read_allocations(struct ctx *c, struct csvr *r, int set)
+{
 	int cl = csvr_require(r, "line"), cf = csvr_require(r, "fund");
 	int cp = csvr_require(r, "provider"), ca = csvr_require(r, "amount");
-	int ct = csvr_col(r, "title");
 	struct alloc_row *a;
 	ore_t amt;
 
 	while (csvr_next(r)) {
-		st->read++;
-		if (csvr_bad(r) || csvr_nfields(r) != csvr_ncols(r)) {
-			stage_reject(st, r, NULL, NULL, NULL,
-			    "expected %d fields, found %d", csvr_ncols(r),
-			    csvr_nfields(r));
+		if (bad_shape(c, r))
 			continue;
-		}
 		if (money_parse(csvr_field(r, ca), &amt) < 0) {
-			stage_reject(st, r, "amount", csvr_field(r, ca), NULL,
-			    "not an amount");
+			stage_reject(&c->st, r, "amount", csvr_field(r, ca),
+			    NULL, "not an amount");
 			continue;
 		}
 		if (c->provs != NULL &&
 		    provider_by_id(c->provs, csvr_field(r, cp)) == NULL) {
-			stage_reject(st, r, "provider", csvr_field(r, cp), NULL,
-			    "not in providers.csv");
+			stage_reject(&c->st, r, "provider", csvr_field(r, cp),
+			    NULL, "not in providers.csv");
 			continue;
 		}
-		if (c->model != NULL &&
-		    index_of(c->lines, c->nlines, csvr_field(r, cl)) < 0) {
-			stage_reject(st, r, "line", csvr_field(r, cl), NULL,
+		if (c->model != NULL && line_index(c, csvr_field(r, cl)) < 0) {
+			stage_reject(&c->st, r, "line", csvr_field(r, cl), NULL,
 			    "not a line of the model");
 			continue;
 		}
 		if (c->model != NULL &&
 		    index_of(c->funds, c->nfunds, csvr_field(r, cf)) < 0) {
-			stage_reject(st, r, "fund", csvr_field(r, cf), NULL,
+			stage_reject(&c->st, r, "fund", csvr_field(r, cf), NULL,
 			    "not a fund of the model");
 			continue;
 		}
-		st->accepted++;
+		c->st.accepted++;
 		if (c->nrows == c->caprows) {
 			c->caprows = c->caprows ? c->caprows * 2 : 256;
 			c->rows = erealloc(c->rows, c->caprows * sizeof *c->rows);
 		}
 		a = &c->rows[c->nrows++];
 		a->line = estrdup(csvr_field(r, cl));
-		a->title = estrdup(ct >= 0 ? csvr_field(r, ct) : "");
 		a->fund = estrdup(csvr_field(r, cf));
 		a->provider = estrdup(csvr_field(r, cp));
+		a->payer = estrdup(opt_field(r, "payer"));
+		a->period = estrdup(opt_field(r, "period"));
+		a->qty = estrdup(opt_field(r, "qty"));
+		a->uom = estrdup(opt_field(r, "uom"));
+		a->rate = estrdup(opt_field(r, "rate"));
 		a->amount = amt;
-		/* without a model, lines, funds and providers come as they appear */
+		a->set = set;
+		if (*a->payer != '\0' &&
+		    index_of(c->payers, c->npayers, a->payer) < 0)
+			push(&c->payers, &c->npayers, a->payer);
+		/* without a model, lines and funds come as they appear */
 		if (c->model == NULL) {
-			if (index_of(c->lines, c->nlines, a->line) < 0) {
-				push(&c->lines, &c->nlines, a->line);
-				c->titles = erealloc(c->titles,
-				    c->nlines * sizeof *c->titles);
-				c->titles[c->nlines - 1] = estrdup(a->title);
-			}
+			if (line_index(c, a->line) < 0)
+				line_add(c, a->line, opt_field(r, "title"),
+				    a->fund);
 			if (index_of(c->funds, c->nfunds, a->fund) < 0)
 				push(&c->funds, &c->nfunds, a->fund);
 		}
@@ -160,6 +260,51 @@ read_allocations(struct ctx *c, struct stage *st, const char *path)
 		    index_of(c->provorder, c->nprov, a->provider) < 0)
 			push(&c->provorder, &c->nprov, a->provider);
 	}
+}
+
+static void
+read_invoices(struct ctx *c, struct csvr *r)
+{
+	static const char *cols[] = { "doc", "kind", "issuer", "recipient",
+	    "issue_date", "period", "line", "description", "qty", "uom",
+	    "price" };
+	int ci[I_N], cn, i;
+	struct inv_row *v;
+	ore_t net;
+
+	for (i = 0; i < I_N; i++)
+		ci[i] = i < 4 ? csvr_require(r, cols[i]) : csvr_col(r, cols[i]);
+	cn = csvr_require(r, "net");
+	while (csvr_next(r)) {
+		if (bad_shape(c, r))
+			continue;
+		if (money_parse(csvr_field(r, cn), &net) < 0) {
+			stage_reject(&c->st, r, "net", csvr_field(r, cn), NULL,
+			    "not an amount");
+			continue;
+		}
+		c->st.accepted++;
+		if (c->ninv == c->capinv) {
+			c->capinv = c->capinv ? c->capinv * 2 : 256;
+			c->inv = erealloc(c->inv, c->capinv * sizeof *c->inv);
+		}
+		v = &c->inv[c->ninv++];
+		for (i = 0; i < I_N; i++)
+			v->f[i] = estrdup(ci[i] >= 0 ? csvr_field(r, ci[i]) : "");
+		v->net = net;
+	}
+}
+
+/* a file is invoices.csv when it has a doc column, else allocations */
+static void
+read_input(struct ctx *c, const char *path, int set)
+{
+	struct csvr *r = csvr_open(path, ',');
+
+	if (csvr_col(r, "doc") >= 0)
+		read_invoices(c, r);
+	else
+		read_allocations(c, r, set);
 	csvr_close(r);
 }
 
@@ -188,7 +333,13 @@ nrows_shown(const struct ctx *c)
 	return c->provs != NULL ? c->provs->n : c->nprov;
 }
 
-/* a row of providers.csv that gets a row of its own, in display order */
+static int
+is_reserve(const char *id)
+{
+	return strcmp(id, "RESERV") == 0;
+}
+
+/* the rows that get a row of their own, in display order, reserve last */
 static int
 display_order(const struct ctx *c, int *order)
 {
@@ -197,13 +348,16 @@ display_order(const struct ctx *c, int *order)
 
 	for (i = 0; i < nrows_shown(c); i++) {
 		if (c->provs == NULL) {
-			order[n++] = i;
+			if (is_reserve(c->provorder[i]))
+				reserve = i;
+			else
+				order[n++] = i;
 			continue;
 		}
 		p = c->provs->v[i];
 		if (*p->report_as != '\0' && provider_by_id(c->provs, p->report_as))
 			continue;
-		if (strcmp(p->id, "RESERV") == 0) {
+		if (is_reserve(p->id)) {
 			reserve = i;
 			continue;
 		}
@@ -220,6 +374,12 @@ row_name(const struct ctx *c, int i)
 	return c->provs != NULL ? c->provs->v[i]->name : c->provorder[i];
 }
 
+static const char *
+row_id(const struct ctx *c, int i)
+{
+	return c->provs != NULL ? c->provs->v[i]->id : c->provorder[i];
+}
+
 /* line ids grouped by section: 3.3-alf and 3.3-hsf make one table, 3.3 */
 static char *
 section_of(const char *line, const char *fund)
@@ -227,7 +387,7 @@ section_of(const char *line, const char *fund)
 	size_t n = strlen(line), f = strlen(fund), i;
 	char *s = estrdup(line);
 
-	if (n > f + 1 && line[n - f - 1] == '-') {
+	if (f > 0 && n > f + 1 && line[n - f - 1] == '-') {
 		for (i = 0; i < f; i++)
 			if ((line[n - f + i] | 0x20) != (fund[i] | 0x20))
 				return s;
@@ -236,57 +396,86 @@ section_of(const char *line, const char *fund)
 	return s;
 }
 
+/* a line gets a column or table unless it is internal and has no rows */
+static int
+line_shown(const struct ctx *c, int i)
+{
+	size_t x;
+
+	if (!c->lines[i].internal)
+		return 1;
+	for (x = 0; x < c->nrows; x++)
+		if (strcmp(c->rows[x].line, c->lines[i].id) == 0)
+			return 1;
+	return 0;
+}
+
+/* the money header: a first column, then one per fund */
+static const char **
+fund_head(const struct ctx *c, const char *first, int extra)
+{
+	const char **head = emalloc((c->nfunds + 2 + extra) * sizeof *head);
+	int k;
+
+	head[0] = first;
+	for (k = 0; k < c->nfunds; k++)
+		head[k + 1] = c->funds[k];
+	return head;
+}
+
+/*
+ * budget: per section a table of providers × funds (002's layout), then
+ * the summary (Bilaga 2): providers × lines, a subtotal per fund and the
+ * total.  Totals are the exact totals, rounded once by the renderer.
+ */
 static void
 kind_budget(struct ctx *c, struct report *rep)
 {
 	char **sections = NULL, *sec, title[512];
-	int nsec = 0, s, i, j, k, n, *order, nr = nrows_shown(c), r;
+	int nsec = 0, s, i, j, k, n, *order, nr = nrows_shown(c), r, col;
+	int ncols, *lcol;
 	const char **head;
-	ore_t *sum, *tot;
+	ore_t *sum, *amt, all, grand;
 	struct rtable *t;
 	struct cell *row;
 	size_t x;
 
 	order = emalloc((nr + 1) * sizeof *order);
 	n = display_order(c, order);
-	head = emalloc((c->nfunds + 2) * sizeof *head);
-	head[0] = "Vårdgivare";
-	for (k = 0; k < c->nfunds; k++)
-		head[k + 1] = c->funds[k];
+	head = fund_head(c, "Vårdgivare", 0);
 	for (i = 0; i < c->nlines; i++) {
-		for (x = 0; x < c->nrows; x++)
-			if (strcmp(c->rows[x].line, c->lines[i]) == 0)
-				break;
-		sec = section_of(c->lines[i], x < c->nrows ? c->rows[x].fund : "");
+		if (!line_shown(c, i))
+			continue;
+		sec = section_of(c->lines[i].id, c->lines[i].fund);
 		if (index_of(sections, nsec, sec) < 0)
 			push(&sections, &nsec, sec);
 		free(sec);
 	}
+	/* amt: öre per display row and line */
+	amt = ecalloc((size_t)nr * c->nlines + 1, sizeof *amt);
+	for (x = 0; x < c->nrows; x++)
+		if ((r = row_of(c, c->rows[x].provider)) >= 0 &&
+		    (i = line_index(c, c->rows[x].line)) >= 0)
+			amt[r * c->nlines + i] = add(amt[r * c->nlines + i],
+			    c->rows[x].amount);
 	sum = ecalloc((size_t)nr * c->nfunds + 1, sizeof *sum);
-	tot = ecalloc((size_t)nr * c->nfunds + 1, sizeof *tot);
 	for (s = 0; s < nsec; s++) {
 		memset(sum, 0, (size_t)nr * c->nfunds * sizeof *sum);
 		title[0] = '\0';
-		for (x = 0; x < c->nrows; x++) {
-			sec = section_of(c->rows[x].line, c->rows[x].fund);
-			if (strcmp(sec, sections[s]) == 0 &&
-			    (r = row_of(c, c->rows[x].provider)) >= 0 &&
-			    (k = index_of(c->funds, c->nfunds,
-			    c->rows[x].fund)) >= 0) {
-				sum[r * c->nfunds + k] += c->rows[x].amount;
-				tot[r * c->nfunds + k] += c->rows[x].amount;
-			}
-			free(sec);
-		}
 		for (i = 0; i < c->nlines; i++) {
-			for (x = 0; x < c->nrows; x++)
-				if (strcmp(c->rows[x].line, c->lines[i]) == 0)
-					break;
-			sec = section_of(c->lines[i], x < c->nrows ?
-			    c->rows[x].fund : "");
-			if (strcmp(sec, sections[s]) == 0 && title[0] == '\0')
-				snprintf(title, sizeof title, "%s %s",
-				    sections[s], c->titles[i]);
+			if (!line_shown(c, i))
+				continue;
+			sec = section_of(c->lines[i].id, c->lines[i].fund);
+			k = index_of(c->funds, c->nfunds, c->lines[i].fund);
+			if (strcmp(sec, sections[s]) == 0 && k >= 0) {
+				if (title[0] == '\0')
+					snprintf(title, sizeof title, "%s %s",
+					    sections[s], c->lines[i].title);
+				for (r = 0; r < nr; r++)
+					sum[r * c->nfunds + k] = add(
+					    sum[r * c->nfunds + k],
+					    amt[r * c->nlines + i]);
+			}
 			free(sec);
 		}
 		t = rtable_add(rep, title, c->nfunds + 1, head);
@@ -302,48 +491,1133 @@ kind_budget(struct ctx *c, struct report *rep)
 		row = rtable_row(t);
 		cell_text(&row[0], "Totalt");
 		for (k = 0; k < c->nfunds; k++) {
-			ore_t all = 0;
-			for (j = 0; j < nr; j++)
-				all += sum[j * c->nfunds + k];
-			cell_money(&row[k + 1], all);
-		}
-	}
-	/* the summary: every provider's total per fund (Bilaga 2) */
-	head[c->nfunds + 1] = "Totalt";
-	t = rtable_add(rep, "Sammanställning", c->nfunds + 2, head);
-	for (j = 0; j < n; j++) {
-		ore_t all = 0;
-
-		row = rtable_row(t);
-		cell_text(&row[0], row_name(c, order[j]));
-		for (k = 0; k < c->nfunds; k++) {
-			cell_money(&row[k + 1], tot[order[j] * c->nfunds + k]);
-			all += tot[order[j] * c->nfunds + k];
-		}
-		cell_money(&row[c->nfunds + 1], all);
-	}
-	rtable_mark_total(t);
-	row = rtable_row(t);
-	cell_text(&row[0], "Totalt");
-	{
-		ore_t grand = 0, all;
-
-		for (k = 0; k < c->nfunds; k++) {
 			all = 0;
-			for (j = 0; j < nr; j++)
-				all += tot[j * c->nfunds + k];
+			for (r = 0; r < nr; r++)
+				all = add(all, sum[r * c->nfunds + k]);
 			cell_money(&row[k + 1], all);
-			grand += all;
 		}
-		cell_money(&row[c->nfunds + 1], grand);
 	}
+	free(head);
+
+	/* the summary: lines grouped by fund, a subtotal after each fund */
+	head = emalloc((c->nlines + c->nfunds + 2) * sizeof *head);
+	lcol = emalloc((c->nlines + 1) * sizeof *lcol);
+	head[0] = "Vårdgivare";
+	ncols = 1;
+	for (k = 0; k < c->nfunds; k++) {
+		for (i = 0; i < c->nlines; i++)
+			if (line_shown(c, i) &&
+			    strcmp(c->lines[i].fund, c->funds[k]) == 0) {
+				lcol[i] = ncols;
+				head[ncols++] = c->lines[i].id;
+			}
+		snprintf(title, sizeof title, "Summa %s", c->funds[k]);
+		head[ncols++] = estrdup(title);
+	}
+	head[ncols++] = "Totalt";
+	t = rtable_add(rep, "Sammanställning per vårdgivare och rad",
+	    ncols, head);
+	rtable_chart(t, CHART_BARS, ncols - 1);
+	for (j = 0; j <= n; j++) {
+		if (j == n) {
+			rtable_mark_total(t);
+		}
+		row = rtable_row(t);
+		cell_text(&row[0], j < n ? row_name(c, order[j]) : "Totalt");
+		col = 1;
+		grand = 0;
+		for (k = 0; k < c->nfunds; k++) {
+			ore_t fund = 0;
+
+			for (i = 0; i < c->nlines; i++) {
+				if (!line_shown(c, i) ||
+				    strcmp(c->lines[i].fund, c->funds[k]) != 0)
+					continue;
+				all = 0;
+				for (r = 0; r < nr; r++)
+					if (j == n || r == order[j])
+						all = add(all,
+						    amt[r * c->nlines + i]);
+				cell_money(&row[lcol[i]], all);
+				fund = add(fund, all);
+				col++;
+			}
+			cell_money(&row[col++], fund);
+			grand = add(grand, fund);
+		}
+		cell_money(&row[col], grand);
+	}
+	for (i = 1; i < ncols; i++)
+		if (strncmp(head[i], "Summa ", 6) == 0)
+			free((char *)head[i]);
 	for (s = 0; s < nsec; s++)
 		free(sections[s]);
 	free(sections);
 	free(sum);
-	free(tot);
+	free(amt);
 	free(order);
 	free(head);
+	free(lcol);
+}
+
+struct change {
+	int	 row, line;	/* display row; line index or -1 */
+	ore_t	 a, b;
+};
+
+static int
+change_cmp(const void *x, const void *y)
+{
+	const struct change *p = x, *q = y;
+	ore_t dp = p->b - p->a, dq = q->b - q->a;
+
+	if (dp != dq)
+		return dp < dq ? 1 : -1;
+	if (p->row != q->row)
+		return p->row < q->row ? -1 : 1;
+	return (p->line > q->line) - (p->line < q->line);
+}
+
+/*
+ * compare: two allocations side by side, per provider and per provider
+ * and line, sorted by the change (winners first, then losers): VGR's old
+ * and new model, or this year against last year.
+ */
+static void
+kind_compare(struct ctx *c, struct report *rep)
+{
+	int nr = nrows_shown(c), *order, *pos, n, i, j, r, m;
+	ore_t *a, *b, ta = 0, tb = 0;
+	struct change *ch;
+	const char *head[5];
+	struct rtable *t;
+	struct cell *row;
+	size_t x;
+
+	order = emalloc((nr + 1) * sizeof *order);
+	pos = ecalloc(nr + 1, sizeof *pos);
+	n = display_order(c, order);
+	for (j = 0; j < n; j++)
+		pos[order[j]] = j;
+	a = ecalloc((size_t)nr * c->nlines + 1, sizeof *a);
+	b = ecalloc((size_t)nr * c->nlines + 1, sizeof *b);
+	for (x = 0; x < c->nrows; x++) {
+		if ((r = row_of(c, c->rows[x].provider)) < 0 ||
+		    (i = line_index(c, c->rows[x].line)) < 0)
+			continue;
+		if (c->rows[x].set == 0)
+			a[r * c->nlines + i] = add(a[r * c->nlines + i],
+			    c->rows[x].amount);
+		else
+			b[r * c->nlines + i] = add(b[r * c->nlines + i],
+			    c->rows[x].amount);
+	}
+	ch = ecalloc((size_t)nr * (c->nlines + 1) + 1, sizeof *ch);
+	/* per provider */
+	for (j = 0; j < n; j++) {
+		ch[j].line = -1;
+		for (i = 0; i < c->nlines; i++) {
+			ch[j].a = add(ch[j].a, a[order[j] * c->nlines + i]);
+			ch[j].b = add(ch[j].b, b[order[j] * c->nlines + i]);
+		}
+		ch[j].row = pos[order[j]];
+		ta = add(ta, ch[j].a);
+		tb = add(tb, ch[j].b);
+	}
+	qsort(ch, n, sizeof *ch, change_cmp);
+	head[0] = "Vårdgivare";
+	head[1] = c->setname[0];
+	head[2] = c->setname[1];
+	head[3] = "Förändring";
+	t = rtable_add(rep, "Förändring per vårdgivare", 4, head);
+	rtable_chart(t, CHART_DIVERGE, 3);
+	for (j = 0; j < n; j++) {
+		row = rtable_row(t);
+		cell_text(&row[0], row_name(c, order[ch[j].row]));
+		cell_money(&row[1], ch[j].a);
+		cell_money(&row[2], ch[j].b);
+		cell_money(&row[3], ch[j].b - ch[j].a);
+	}
+	rtable_mark_total(t);
+	row = rtable_row(t);
+	cell_text(&row[0], "Totalt");
+	cell_money(&row[1], ta);
+	cell_money(&row[2], tb);
+	cell_money(&row[3], tb - ta);
+
+	/* per provider and line, where either side has money */
+	m = 0;
+	for (j = 0; j < n; j++)
+		for (i = 0; i < c->nlines; i++) {
+			r = order[j];
+			if (a[r * c->nlines + i] == 0 &&
+			    b[r * c->nlines + i] == 0)
+				continue;
+			ch[m].row = j;
+			ch[m].line = i;
+			ch[m].a = a[r * c->nlines + i];
+			ch[m].b = b[r * c->nlines + i];
+			m++;
+		}
+	qsort(ch, m, sizeof *ch, change_cmp);
+	head[0] = "Vårdgivare";
+	head[1] = "Rad";
+	head[2] = c->setname[0];
+	head[3] = c->setname[1];
+	head[4] = "Förändring";
+	t = rtable_add(rep, "Förändring per vårdgivare och rad", 5, head);
+	for (j = 0; j < m; j++) {
+		row = rtable_row(t);
+		cell_text(&row[0], row_name(c, order[ch[j].row]));
+		cell_text(&row[1], c->lines[ch[j].line].id);
+		cell_money(&row[2], ch[j].a);
+		cell_money(&row[3], ch[j].b);
+		cell_money(&row[4], ch[j].b - ch[j].a);
+	}
+	free(order);
+	free(pos);
+	free(a);
+	free(b);
+	free(ch);
+}
+
+/*
+ * statement: everything one provider gets — per line the basis, rate and
+ * amount, then every document line it issued or received — the invoice
+ * basis its controller checks.
+ */
+static void
+kind_statement(struct ctx *c, struct report *rep)
+{
+	static const char *ahead[] = { "Rad", "Benämning", "Fond", "Betalare",
+	    "Period", "Underlag", "Enhet", "Pris", "Belopp" };
+	static const char *ihead[] = { "Dokument", "Typ", "Utfärdare",
+	    "Mottagare", "Datum", "Period", "Rad", "Text", "Belopp" };
+	static const char *khead[] = { "Typ", "Rader", "Belopp" };
+	struct rtable *t;
+	struct cell *row;
+	struct provider *p;
+	char title[512], **kinds = NULL;
+	ore_t total = 0, *ksum = NULL;
+	long *kcount = NULL;
+	int i, nk = 0, k;
+	size_t x;
+
+	p = c->provs != NULL ? provider_by_id(c->provs, c->provider) : NULL;
+	snprintf(title, sizeof title, "Underlag: %s (%s)",
+	    p != NULL ? p->name : c->provider, c->provider);
+	free(rep->title);
+	rep->title = estrdup(title);
+	t = rtable_add(rep, "Tilldelning per rad", 9, ahead);
+	for (i = 0; i < c->nlines; i++)
+		for (x = 0; x < c->nrows; x++) {
+			const struct alloc_row *a = &c->rows[x];
+
+			if (strcmp(a->provider, c->provider) != 0 ||
+			    strcmp(a->line, c->lines[i].id) != 0)
+				continue;
+			row = rtable_row(t);
+			cell_text(&row[0], a->line);
+			cell_text(&row[1], c->lines[i].title);
+			cell_text(&row[2], a->fund);
+			cell_text(&row[3], a->payer);
+			cell_text(&row[4], a->period);
+			cell_number(&row[5], a->qty);
+			cell_text(&row[6], a->uom);
+			cell_number(&row[7], a->rate);
+			cell_money(&row[8], a->amount);
+			total = add(total, a->amount);
+		}
+	rtable_mark_total(t);
+	row = rtable_row(t);
+	cell_text(&row[0], "Totalt");
+	cell_money(&row[8], total);
+
+	t = rtable_add(rep, "Fakturor, betalningar och vidarefakturering", 9,
+	    ihead);
+	for (x = 0; x < c->ninv; x++) {
+		const struct inv_row *v = &c->inv[x];
+
+		if (strcmp(v->f[I_ISSUER], c->provider) != 0 &&
+		    strcmp(v->f[I_RECIPIENT], c->provider) != 0)
+			continue;
+		row = rtable_row(t);
+		cell_text(&row[0], v->f[I_DOC]);
+		cell_text(&row[1], v->f[I_KIND]);
+		cell_text(&row[2], v->f[I_ISSUER]);
+		cell_text(&row[3], v->f[I_RECIPIENT]);
+		cell_text(&row[4], v->f[I_DATE]);
+		cell_text(&row[5], v->f[I_PERIOD]);
+		cell_text(&row[6], v->f[I_LINE]);
+		cell_text(&row[7], v->f[I_DESC]);
+		cell_money(&row[8], v->net);
+		if ((k = index_of(kinds, nk, v->f[I_KIND])) < 0) {
+			push(&kinds, &nk, v->f[I_KIND]);
+			ksum = erealloc(ksum, nk * sizeof *ksum);
+			kcount = erealloc(kcount, nk * sizeof *kcount);
+			k = nk - 1;
+			ksum[k] = 0;
+			kcount[k] = 0;
+		}
+		ksum[k] = add(ksum[k], v->net);
+		kcount[k]++;
+	}
+	t = rtable_add(rep, "Summa per dokumenttyp", 3, khead);
+	for (k = 0; k < nk; k++) {
+		row = rtable_row(t);
+		cell_text(&row[0], kinds[k]);
+		cell_int(&row[1], kcount[k]);
+		cell_money(&row[2], ksum[k]);
+		free(kinds[k]);
+	}
+	free(kinds);
+	free(ksum);
+	free(kcount);
+}
+
+/* reconcile's table: one row per check; count says the figures are rows */
+static void
+check_row(struct ctx *c, struct rtable *t, const char *what,
+    const char *subject, long long want, long long got, int count)
+{
+	struct cell *row = rtable_row(t);
+	char w[64], g[64];
+	int ok = want == got;
+
+	cell_text(&row[0], what);
+	cell_text(&row[1], subject);
+	if (count) {
+		cell_int(&row[2], want);
+		cell_int(&row[3], got);
+		cell_int(&row[4], got - want);
+		snprintf(w, sizeof w, "%lld", want);
+		snprintf(g, sizeof g, "%lld", got);
+	} else {
+		cell_money(&row[2], want);
+		cell_money(&row[3], got);
+		cell_money(&row[4], got - want);
+		money_fmt(want, w, sizeof w);
+		money_fmt(got, g, sizeof g);
+	}
+	cell_text(&row[5], ok ? "ok" : "FEL");
+	if (!ok) {
+		c->st.failed = 1;
+		diag(NULL, 0, NULL, "reconcile: %s: %s: expected %s, found %s",
+		    what, subject, w, g);
+	}
+}
+
+static ore_t
+alloc_sum(const struct ctx *c, const char *line, const char *provider,
+    const char *payer)
+{
+	ore_t s = 0;
+	size_t x;
+
+	for (x = 0; x < c->nrows; x++)
+		if ((line == NULL || strcmp(c->rows[x].line, line) == 0) &&
+		    (provider == NULL ||
+		    strcmp(c->rows[x].provider, provider) == 0) &&
+		    (payer == NULL || strcmp(c->rows[x].payer, payer) == 0))
+			s = add(s, c->rows[x].amount);
+	return s;
+}
+
+/*
+ * The run summary's counts: every JSON object holding read, accepted,
+ * rejected and merged must have read = accepted + rejected + merged.  A
+ * small scanner, not a JSON library: it needs numbers under four keys.
+ */
+static void
+check_summary(struct ctx *c, struct rtable *t)
+{
+	struct frame {
+		char		name[128];
+		long long	v[4];
+		int		have;
+	} fr[32];
+	static const char *keys[] = { "read", "accepted", "rejected",
+	    "merged" };
+	char key[128] = "", str[128], subject[300];
+	int depth = -1, i, n, expect_key = 0;
+	FILE *fp;
+	int ch;
+
+	if ((fp = fopen(c->summary, "r")) == NULL)
+		die(EXIT_IO, "%s: cannot read", c->summary);
+	while ((ch = getc(fp)) != EOF) {
+		if (ch == '"') {
+			n = 0;
+			while ((ch = getc(fp)) != EOF && ch != '"') {
+				if (ch == '\\')
+					ch = getc(fp);
+				if (n + 1 < (int)sizeof str)
+					str[n++] = ch;
+			}
+			str[n] = '\0';
+			while ((ch = getc(fp)) == ' ' || ch == '\n' ||
+			    ch == '\t' || ch == '\r')
+				;
+			if (ch == ':') {
+				snprintf(key, sizeof key, "%s", str);
+				expect_key = 1;
+			} else {
+				if (depth >= 0 && expect_key &&
+				    (strcmp(key, "stage") == 0 ||
+				    strcmp(key, "program") == 0 ||
+				    strcmp(key, "name") == 0))
+					snprintf(fr[depth].name,
+					    sizeof fr[depth].name, "%s", str);
+				expect_key = 0;
+				if (ch != EOF)
+					ungetc(ch, fp);
+			}
+		} else if (ch == '{') {
+			if (++depth >= 32)
+				die(EXIT_USAGE, "%s: nested too deep",
+				    c->summary);
+			memset(&fr[depth], 0, sizeof fr[depth]);
+			snprintf(fr[depth].name, sizeof fr[depth].name, "%s",
+			    expect_key ? key : "");
+			expect_key = 0;
+		} else if (ch == '}' && depth >= 0) {
+			if (fr[depth].have == 0xf) {
+				long long *v = fr[depth].v;
+
+				snprintf(subject, sizeof subject, "%s: read = "
+				    "accepted + rejected + merged",
+				    fr[depth].name);
+				check_row(c, t, "rader", subject, v[0],
+				    v[1] + v[2] + v[3], 1);
+			}
+			depth--;
+		} else if ((ch == '-' || (ch >= '0' && ch <= '9')) &&
+		    depth >= 0 && expect_key) {
+			ungetc(ch, fp);
+			long long v;
+
+			if (fscanf(fp, "%lld", &v) == 1)
+				for (i = 0; i < 4; i++)
+					if (strcmp(key, keys[i]) == 0) {
+						fr[depth].v[i] = v;
+						fr[depth].have |= 1 << i;
+					}
+			expect_key = 0;
+		} else if (ch == ',' || ch == '[') {
+			expect_key = 0;
+		}
+	}
+	fclose(fp);
+}
+
+/* the invoiced net between a payer and a provider, VAT compensation apart */
+static ore_t
+invoiced(const struct ctx *c, const char *payer, const char *provider)
+{
+	const struct inv_row *v;
+	ore_t s = 0;
+	size_t x;
+
+	for (x = 0; x < c->ninv; x++) {
+		v = &c->inv[x];
+		if (strcmp(v->f[I_LINE], "vat-comp") == 0 ||
+		    strcmp(v->f[I_KIND], "recharge") == 0)
+			continue;
+		if ((strcmp(v->f[I_ISSUER], provider) == 0 &&
+		    strcmp(v->f[I_RECIPIENT], payer) == 0) ||
+		    (strcmp(v->f[I_ISSUER], payer) == 0 &&
+		    strcmp(v->f[I_RECIPIENT], provider) == 0))
+			s = add(s, v->net);
+	}
+	return s;
+}
+
+static int
+is_recharge(const struct ctx *c, const struct inv_row *v)
+{
+	if (strcmp(v->f[I_KIND], "recharge") == 0)
+		return 1;
+	/* a correction between two providers corrects a recharge */
+	return (strcmp(v->f[I_KIND], "credit") == 0 ||
+	    strcmp(v->f[I_KIND], "debit") == 0) &&
+	    index_of(c->payers, c->npayers, v->f[I_ISSUER]) < 0 &&
+	    index_of(c->payers, c->npayers, v->f[I_RECIPIENT]) < 0;
+}
+
+/*
+ * reconcile: each pot fully distributed, each fixed line as given, the
+ * invoices' net equal to the allocations per payer and provider, the
+ * recharges netting to zero, and the run summary's counts adding up.
+ * Exit 1 naming every check that does not hold.
+ */
+static void
+kind_reconcile(struct ctx *c, struct report *rep)
+{
+	static const char *head[] = { "Kontroll", "Avser", "Förväntat",
+	    "Faktiskt", "Differens", "Status" };
+	struct rtable *t;
+	const struct line_info *l;
+	char subject[300], *amounts, *item, *save, *eq, **provs = NULL;
+	ore_t want, got, issued = 0, received = 0;
+	int i, j, np = 0;
+	size_t x;
+	struct provider *p;
+
+	free(rep->title);
+	rep->title = estrdup("Avstämning");
+	t = rtable_add(rep, "Kontroller", 6, head);
+	if (c->model == NULL)
+		note("reconcile: without --model, pots and fixed lines are "
+		    "not checked");
+	for (i = 0; i < c->nlines && c->model != NULL; i++) {
+		l = &c->lines[i];
+		if (l->internal)
+			continue;
+		/* 002 §3.3 and the like: a share pot is handed out whole */
+		if (*l->pot != '\0' && money_parse(l->pot, &want) == 0) {
+			got = alloc_sum(c, l->id, NULL, NULL);
+			/* a rate line's pot is a ceiling: at most the pot */
+			if (strcmp(l->method, "share") != 0 && got < want)
+				want = got;
+			check_row(c, t, strcmp(l->method, "share") == 0 ?
+			    "pott fördelad" : "inom pott", l->id, want, got, 0);
+		}
+		if (strcmp(l->method, "fixed") != 0)
+			continue;
+		amounts = estrdup(l->amounts);
+		want = 0;
+		for (item = strtok_r(amounts, "|", &save); item != NULL;
+		    item = strtok_r(NULL, "|", &save)) {
+			ore_t a;
+
+			if ((eq = strchr(item, '=')) == NULL ||
+			    money_parse(eq + 1, &a) < 0)
+				continue;
+			*eq = '\0';
+			got = alloc_sum(c, l->id, item, NULL);
+			snprintf(subject, sizeof subject, "%s %s", l->id, item);
+			check_row(c, t, "fast belopp", subject, a, got, 0);
+			want = add(want, a);
+		}
+		got = alloc_sum(c, l->id, NULL, NULL);
+		snprintf(subject, sizeof subject, "%s totalt", l->id);
+		check_row(c, t, "fast belopp", subject, want, got, 0);
+		free(amounts);
+	}
+	if (c->ninv > 0) {
+		for (x = 0; x < c->nrows; x++) {
+			p = c->provs != NULL ?
+			    provider_by_id(c->provs, c->rows[x].provider) : NULL;
+			/* the reserve and Övriga are never parties */
+			if (p != NULL && !p->invoiceable)
+				continue;
+			snprintf(subject, sizeof subject, "%s\x1f%s",
+			    c->rows[x].payer, c->rows[x].provider);
+			if (index_of(provs, np, subject) < 0)
+				push(&provs, &np, subject);
+		}
+		for (j = 0; j < np; j++) {
+			char *payer = provs[j], *prov = strchr(payer, '\x1f');
+
+			*prov++ = '\0';
+			want = alloc_sum(c, NULL, prov, payer);
+			got = invoiced(c, payer, prov);
+			snprintf(subject, sizeof subject, "%s – %s", payer,
+			    prov);
+			check_row(c, t, "fakturerat = tilldelat", subject,
+			    want, got, 0);
+			free(provs[j]);
+		}
+		free(provs);
+		for (x = 0; x < c->ninv; x++)
+			if (is_recharge(c, &c->inv[x])) {
+				issued = add(issued, c->inv[x].net);
+				if (strcmp(c->inv[x].f[I_ISSUER],
+				    c->inv[x].f[I_RECIPIENT]) != 0)
+					received = add(received,
+					    c->inv[x].net);
+			}
+		check_row(c, t, "vidarefakturering netto noll",
+		    "utfärdat − mottaget", issued, received, 0);
+	} else
+		note("reconcile: no invoices.csv: invoices are not checked");
+	if (c->summary != NULL)
+		check_summary(c, t);
+}
+
+/*
+ * closing: the year's utbildningsbokslut — per fund, provider and line
+ * what was allocated, invoiced, paid monthly and settled, and what is
+ * left; the recharges per provider; the reserve's use; VAT compensation.
+ */
+static void
+kind_closing(struct ctx *c, struct report *rep)
+{
+	static const char *head[] = { "Vårdgivare", "Rad", "Tilldelat",
+	    "Fakturerat", "Utbetalt", "Slutreglerat", "Kvar" };
+	static const char *rhead[] = { "Vårdgivare", "Utfärdat", "Mottaget",
+	    "Netto" };
+	static const char *vhead[] = { "Vårdgivare", "Momskompensation" };
+	static const char *shead[] = { "Rad", "Fond", "Belopp" };
+	int nr = nrows_shown(c), k, i, j, col;
+	struct rtable *t;
+	struct cell *row;
+	char title[300], *id;
+	ore_t v[5], tot[5], iss, rec, vat;
+	const struct inv_row *w;
+	size_t x;
+
+	free(rep->title);
+	rep->title = estrdup("Utbildningsbokslut");
+	for (k = 0; k < c->nfunds; k++) {
+		snprintf(title, sizeof title, "Bokslut %s", c->funds[k]);
+		t = rtable_add(rep, title, 7, head);
+		memset(tot, 0, sizeof tot);
+		for (j = 0; j < nr; j++) {
+			id = (char *)row_id(c, j);
+			if (is_reserve(id))
+				continue;
+			for (i = 0; i < c->nlines; i++) {
+				if (strcmp(c->lines[i].fund, c->funds[k]) != 0)
+					continue;
+				memset(v, 0, sizeof v);
+				for (x = 0; x < c->nrows; x++)
+					if (strcmp(c->rows[x].provider, id) == 0
+					    && strcmp(c->rows[x].line,
+					    c->lines[i].id) == 0)
+						v[0] = add(v[0],
+						    c->rows[x].amount);
+				for (x = 0; x < c->ninv; x++) {
+					w = &c->inv[x];
+					if (strcmp(w->f[I_LINE],
+					    c->lines[i].id) != 0 ||
+					    is_recharge(c, w))
+						continue;
+					if (strcmp(w->f[I_ISSUER], id) != 0 &&
+					    strcmp(w->f[I_RECIPIENT], id) != 0)
+						continue;
+					col = strcmp(w->f[I_KIND], "payment")
+					    == 0 ? 2 : strcmp(w->f[I_KIND],
+					    "settlement") == 0 ? 3 : 1;
+					v[col] = add(v[col], w->net);
+				}
+				if (v[0] == 0 && v[1] == 0 && v[2] == 0 &&
+				    v[3] == 0)
+					continue;
+				v[4] = v[0] - v[1] - v[2] - v[3];
+				row = rtable_row(t);
+				cell_text(&row[0], row_name(c, j));
+				cell_text(&row[1], c->lines[i].id);
+				for (col = 0; col < 5; col++) {
+					cell_money(&row[col + 2], v[col]);
+					tot[col] = add(tot[col], v[col]);
+				}
+			}
+		}
+		rtable_mark_total(t);
+		row = rtable_row(t);
+		cell_text(&row[0], "Totalt");
+		for (col = 0; col < 5; col++)
+			cell_money(&row[col + 2], tot[col]);
+	}
+
+	t = rtable_add(rep, "Vidarefakturering mellan vårdgivare", 4, rhead);
+	for (j = 0; j < nr; j++) {
+		id = (char *)row_id(c, j);
+		iss = rec = 0;
+		for (x = 0; x < c->ninv; x++) {
+			if (!is_recharge(c, &c->inv[x]))
+				continue;
+			if (strcmp(c->inv[x].f[I_ISSUER], id) == 0)
+				iss = add(iss, c->inv[x].net);
+			if (strcmp(c->inv[x].f[I_RECIPIENT], id) == 0)
+				rec = add(rec, c->inv[x].net);
+		}
+		if (iss == 0 && rec == 0)
+			continue;
+		row = rtable_row(t);
+		cell_text(&row[0], c->provs != NULL ? c->provs->v[j]->name : id);
+		cell_money(&row[1], iss);
+		cell_money(&row[2], rec);
+		cell_money(&row[3], iss - rec);
+	}
+
+	/* the reserve: money for later distribution, never invoiced */
+	t = rtable_add(rep, "Reservens användning (för senare utfördelning)",
+	    3, shead);
+	iss = 0;
+	for (i = 0; i < c->nlines; i++) {
+		rec = alloc_sum(c, c->lines[i].id, "RESERV", NULL);
+		if (rec == 0)
+			continue;
+		row = rtable_row(t);
+		cell_text(&row[0], c->lines[i].id);
+		cell_text(&row[1], c->lines[i].fund);
+		cell_money(&row[2], rec);
+		iss = add(iss, rec);
+	}
+	rtable_mark_total(t);
+	row = rtable_row(t);
+	cell_text(&row[0], "Totalt");
+	cell_money(&row[2], iss);
+
+	t = rtable_add(rep, "Momskompensation", 2, vhead);
+	for (j = 0; j < nr; j++) {
+		id = (char *)row_id(c, j);
+		vat = 0;
+		for (x = 0; x < c->ninv; x++)
+			if (strcmp(c->inv[x].f[I_LINE], "vat-comp") == 0 &&
+			    (strcmp(c->inv[x].f[I_ISSUER], id) == 0 ||
+			    strcmp(c->inv[x].f[I_RECIPIENT], id) == 0))
+				vat = add(vat, c->inv[x].net);
+		if (vat == 0)
+			continue;
+		row = rtable_row(t);
+		cell_text(&row[0], c->provs != NULL ? c->provs->v[j]->name : id);
+		cell_money(&row[1], vat);
+	}
+}
+
+/* student placement streams counted for the 10-weeks requirement */
+static int
+student_stream(const char *s)
+{
+	static const char *v[] = { "vil", "lak-vfu", "lak-svk", "lak-exjobb",
+	    "hap", "logoped", "socionom", "naprapat", "sjukhusfysiker", "apl",
+	    "lia", NULL };
+	int i;
+
+	for (i = 0; v[i] != NULL; i++)
+		if (strcmp(v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * quantity: VIL weeks per provider (where performed: the host, else the
+ * provider) against 10 student weeks per full-time employee (002 §2.2),
+ * with the shortfall.  Weeks are exact: 1 håp = 40 weeks, 1 week = 5 days.
+ */
+static void
+kind_quantity(struct ctx *c, struct report *rep)
+{
+	static const char *head[] = { "Vårdgivare", "Årsarbetare",
+	    "Krav (veckor)", "Studentveckor", "Brist (veckor)" };
+	struct csvr *r;
+	struct provider *p;
+	struct rtable *t;
+	struct cell *row;
+	rat *weeks, q, need, tw = RAT_ZERO, tn = RAT_ZERO, ts = RAT_ZERO, fte;
+	const char *who, *uom;
+	char buf[RAT_FMTLEN];
+	int cp, ch, cs, cq, cu, i;
+
+	if (c->provs == NULL || c->activities == NULL)
+		die(EXIT_USAGE, "quantity: needs --providers and --activities");
+	free(rep->title);
+	rep->title = estrdup("Kvantitetskrav: 10 studentveckor per årsarbetare");
+	weeks = ecalloc(c->provs->n, sizeof *weeks);
+	for (i = 0; i < c->provs->n; i++)
+		weeks[i] = RAT_ZERO;
+	r = csvr_open(c->activities, ',');
+	cp = csvr_require(r, "provider");
+	cs = csvr_require(r, "stream");
+	cq = csvr_require(r, "qty");
+	cu = csvr_require(r, "uom");
+	ch = csvr_col(r, "host");
+	while (csvr_next(r)) {
+		if (bad_shape(c, r))
+			continue;
+		who = ch >= 0 && *csvr_field(r, ch) != '\0' ?
+		    csvr_field(r, ch) : csvr_field(r, cp);
+		if ((p = provider_by_id(c->provs, who)) == NULL) {
+			stage_reject(&c->st, r, "provider", who, NULL,
+			    "not in providers.csv");
+			continue;
+		}
+		if (rat_parse(csvr_field(r, cq), 0, &q) < 0) {
+			stage_reject(&c->st, r, "qty", csvr_field(r, cq), NULL,
+			    "not a quantity");
+			continue;
+		}
+		c->st.accepted++;
+		if (!student_stream(csvr_field(r, cs)))
+			continue;
+		uom = csvr_field(r, cu);
+		if (strcmp(uom, "hap") == 0)
+			q = rat_mul(q, rat_int(40));
+		else if (strcmp(uom, "days") == 0)
+			q = rat_div(q, rat_int(5));
+		else if (strcmp(uom, "weeks") != 0)
+			continue;
+		weeks[p->order] = rat_add(weeks[p->order], q);
+	}
+	csvr_close(r);
+	t = rtable_add(rep, "Studentveckor per vårdgivare", 5, head);
+	for (i = 0; i < c->provs->n; i++) {
+		p = c->provs->v[i];
+		if (*p->fte == '\0' && rat_is_zero(weeks[i]))
+			continue;
+		row = rtable_row(t);
+		cell_text(&row[0], p->name);
+		cell_number(&row[3], rat_fmt(weeks[i], buf, sizeof buf));
+		tw = rat_add(tw, weeks[i]);
+		if (*p->fte == '\0' || rat_parse(p->fte, 0, &fte) < 0)
+			continue;
+		need = rat_mul(fte, rat_int(10));
+		cell_number(&row[1], p->fte);
+		cell_number(&row[2], rat_fmt(need, buf, sizeof buf));
+		q = rat_sub(need, weeks[i]);
+		if (rat_sign(q) < 0)
+			q = RAT_ZERO;
+		cell_number(&row[4], rat_fmt(q, buf, sizeof buf));
+		tn = rat_add(tn, need);
+		ts = rat_add(ts, q);
+	}
+	rtable_mark_total(t);
+	row = rtable_row(t);
+	cell_text(&row[0], "Totalt");
+	cell_number(&row[2], rat_fmt(tn, buf, sizeof buf));
+	cell_number(&row[3], rat_fmt(tw, buf, sizeof buf));
+	cell_number(&row[4], rat_fmt(ts, buf, sizeof buf));
+	free(weeks);
+}
+
+/* a share as a whole percentage, rounded half up (CONTRACTS survey.csv) */
+static long long
+percent_up(rat share)
+{
+	return (long long)rat_floor(rat_add(rat_mul(share, rat_int(100)),
+	    rat_make(1, 2)));
+}
+
+struct unit {
+	char	*region, *id, *name;
+	int	 answered;
+	char	 level[NLEVELS + 1];	/* 0 no answer, 'y' met, 'n' not */
+};
+
+struct compliance {
+	char		**regions;
+	int		  nreg;
+	struct unit	 *u;
+	int		  nu;
+	struct table	 *by_id;	/* usve id → index + 1 */
+	/* per region (nreg = Totalt) and level 1..27 */
+	long		 *listed, *resp, *all, (*ans)[NLEVELS + 1],
+			 (*met)[NLEVELS + 1];
+};
+
+static void
+compliance_load(struct ctx *c, struct compliance *k, char **files,
+    int nfiles)
+{
+	struct csvr *r;
+	struct unit *u;
+	void **slot;
+	int cr, cu, cn, cl, ca, f, created, lv, g;
+	size_t idx;
+	const char *a;
+	char *end;
+
+	r = csvr_open(c->units, ',');
+	cr = csvr_require(r, "region");
+	cu = csvr_require(r, "usve");
+	cn = csvr_col(r, "name");
+	k->by_id = table_new();
+	while (csvr_next(r)) {
+		if (bad_shape(c, r))
+			continue;
+		slot = table_slot(k->by_id, csvr_field(r, cu), &created);
+		if (!created) {
+			stage_reject(&c->st, r, "usve", csvr_field(r, cu), NULL,
+			    "listed twice");
+			continue;
+		}
+		c->st.accepted++;
+		k->u = erealloc(k->u, (k->nu + 1) * sizeof *k->u);
+		u = &k->u[k->nu++];
+		memset(u, 0, sizeof *u);
+		u->region = estrdup(csvr_field(r, cr));
+		u->id = estrdup(csvr_field(r, cu));
+		u->name = estrdup(cn >= 0 ? csvr_field(r, cn) : "");
+		*slot = (void *)(size_t)k->nu;
+		if (index_of(k->regions, k->nreg, u->region) < 0)
+			push(&k->regions, &k->nreg, u->region);
+	}
+	csvr_close(r);
+	for (f = 0; f < nfiles; f++) {
+		r = csvr_open(files[f], ',');
+		cr = csvr_require(r, "region");
+		cu = csvr_require(r, "usve");
+		cl = csvr_require(r, "level");
+		ca = csvr_require(r, "answer");
+		while (csvr_next(r)) {
+			if (bad_shape(c, r))
+				continue;
+			idx = (size_t)table_get(k->by_id, csvr_field(r, cu));
+			if (idx == 0) {
+				stage_reject(&c->st, r, "usve",
+				    csvr_field(r, cu), NULL,
+				    "not in the unit register");
+				continue;
+			}
+			u = &k->u[idx - 1];
+			if (strcmp(u->region, csvr_field(r, cr)) != 0) {
+				stage_reject(&c->st, r, "region",
+				    csvr_field(r, cr), NULL,
+				    "not the unit's region");
+				continue;
+			}
+			lv = (int)strtol(csvr_field(r, cl), &end, 10);
+			if (*end != '\0' || lv < 1 || lv > NLEVELS) {
+				stage_reject(&c->st, r, "level",
+				    csvr_field(r, cl), NULL, "not a level 1-27");
+				continue;
+			}
+			a = csvr_field(r, ca);
+			/* a level that does not cover the unit counts as met */
+			if (strcmp(a, "ja") == 0 || strcmp(a, "ej_aktuell") == 0)
+				g = 'y';
+			else if (strcmp(a, "nej") == 0)
+				g = 'n';
+			else {
+				stage_reject(&c->st, r, "answer", a, NULL,
+				    "not ja, nej or ej_aktuell");
+				continue;
+			}
+			if (u->level[lv] != 0) {
+				stage_reject(&c->st, r, "level",
+				    csvr_field(r, cl), NULL,
+				    "answered twice");
+				continue;
+			}
+			c->st.accepted++;
+			u->level[lv] = g;
+			u->answered = 1;
+		}
+		csvr_close(r);
+	}
+	k->listed = ecalloc(k->nreg + 1, sizeof *k->listed);
+	k->resp = ecalloc(k->nreg + 1, sizeof *k->resp);
+	k->all = ecalloc(k->nreg + 1, sizeof *k->all);
+	k->ans = ecalloc(k->nreg + 1, sizeof *k->ans);
+	k->met = ecalloc(k->nreg + 1, sizeof *k->met);
+	for (idx = 0; idx < (size_t)k->nu; idx++) {
+		u = &k->u[idx];
+		g = index_of(k->regions, k->nreg, u->region);
+		for (f = 0; f < 2; f++, g = k->nreg) {
+			int every = 1;
+
+			k->listed[g]++;
+			if (!u->answered)
+				continue;
+			k->resp[g]++;
+			for (lv = 1; lv <= NLEVELS; lv++) {
+				if (u->level[lv] != 0)
+					k->ans[g][lv]++;
+				if (u->level[lv] == 'y')
+					k->met[g][lv]++;
+				else
+					every = 0;
+			}
+			k->all[g] += every;
+		}
+	}
+}
+
+/* the mean of a column's 27 exact shares (levels nobody answered: none) */
+static rat
+compliance_mean(const struct compliance *k, int g)
+{
+	rat s = RAT_ZERO;
+	int lv, n = 0;
+
+	for (lv = 1; lv <= NLEVELS; lv++)
+		if (k->ans[g][lv] > 0) {
+			s = rat_add(s, rat_make(k->met[g][lv], k->ans[g][lv]));
+			n++;
+		}
+	return n > 0 ? rat_div(s, rat_int(n)) : RAT_ZERO;
+}
+
+static const char *
+region_name(const struct compliance *k, int g)
+{
+	return g < k->nreg ? k->regions[g] : "Totalt";
+}
+
+/* the long form: region,level,answered,met,percent (CONTRACTS) */
+static void
+compliance_csv(FILE *fp, const struct compliance *k)
+{
+	char b[4][32];
+	const char *f[5];
+	int g, lv;
+
+	fputs("region,level,answered,met,percent\n", fp);
+	for (g = 0; g <= k->nreg; g++) {
+		f[0] = region_name(k, g);
+		for (lv = 1; lv <= NLEVELS + 2; lv++) {
+			f[1] = b[0];
+			f[2] = b[1];
+			f[3] = b[2];
+			f[4] = b[3];
+			if (lv <= NLEVELS) {
+				snprintf(b[0], 32, "%d", lv);
+				snprintf(b[1], 32, "%ld", k->ans[g][lv]);
+				snprintf(b[2], 32, "%ld", k->met[g][lv]);
+				if (k->ans[g][lv] > 0)
+					snprintf(b[3], 32, "%lld", percent_up(
+					    rat_make(k->met[g][lv],
+					    k->ans[g][lv])));
+				else
+					b[3][0] = '\0';
+			} else if (lv == NLEVELS + 1) {
+				f[1] = "mean";
+				snprintf(b[1], 32, "%ld", k->resp[g]);
+				b[2][0] = '\0';
+				snprintf(b[3], 32, "%lld",
+				    percent_up(compliance_mean(k, g)));
+			} else {
+				f[1] = "all";
+				snprintf(b[1], 32, "%ld", k->resp[g]);
+				snprintf(b[2], 32, "%ld", k->all[g]);
+				if (k->resp[g] > 0)
+					snprintf(b[3], 32, "%lld", percent_up(
+					    rat_make(k->all[g], k->resp[g])));
+				else
+					b[3][0] = '\0';
+			}
+			csvw_row(fp, f, 5);
+		}
+	}
+}
+
+/*
+ * compliance: Socialstyrelsen's Tabell 2 and Tabell 3 (004 ch. 4), the
+ * units meeting all 27 levels, and per level the units that fail it.
+ */
+static void
+kind_compliance(struct ctx *c, struct report *rep, struct compliance *k)
+{
+	static const char *h2[] = { "Region", "Antal USVE",
+	    "Antal svarande USVE", "Andel svarande USVE (%)" };
+	static const char *hf[] = { "Miniminivå", "Region", "USVE", "Namn" };
+	static const char *ha[] = { "Region", "Svarande", "Uppfyller alla 27",
+	    "Andel (%)" };
+	const char **h3;
+	struct rtable *t;
+	struct cell *row;
+	char buf[32];
+	int g, lv;
+	long i;
+
+	(void)c;
+	free(rep->title);
+	rep->title = estrdup("Uppfyllelse av de 27 miniminivåerna");
+	t = rtable_add(rep, "Tabell 2. Antal och andel USVE som har svarat",
+	    4, h2);
+	for (g = 0; g <= k->nreg; g++) {
+		if (g == k->nreg)
+			rtable_mark_total(t);
+		row = rtable_row(t);
+		cell_text(&row[0], region_name(k, g));
+		cell_int(&row[1], k->listed[g]);
+		cell_int(&row[2], k->resp[g]);
+		if (k->listed[g] > 0)
+			cell_int(&row[3], percent_up(rat_make(k->resp[g],
+			    k->listed[g])));
+	}
+
+	h3 = emalloc((k->nreg + 2) * sizeof *h3);
+	h3[0] = "Miniminivå";
+	for (g = 0; g <= k->nreg; g++)
+		h3[g + 1] = region_name(k, g);
+	t = rtable_add(rep, "Tabell 3. Andel USVE per region som uppfyller "
+	    "miniminivå 1–27 (%)", k->nreg + 2, h3);
+	rtable_chart(t, CHART_HEAT, 1);
+	row = rtable_row(t);
+	cell_text(&row[0], "Antal USVE (svarande)");
+	for (g = 0; g <= k->nreg; g++)
+		cell_int(&row[g + 1], k->resp[g]);
+	row = rtable_row(t);
+	cell_text(&row[0], "Genomsnitt per region (%)");
+	for (g = 0; g <= k->nreg; g++)
+		cell_int(&row[g + 1], percent_up(compliance_mean(k, g)));
+	for (lv = 1; lv <= NLEVELS; lv++) {
+		row = rtable_row(t);
+		snprintf(buf, sizeof buf, "%d", lv);
+		cell_text(&row[0], buf);
+		for (g = 0; g <= k->nreg; g++)
+			if (k->ans[g][lv] > 0)
+				cell_int(&row[g + 1], percent_up(rat_make(
+				    k->met[g][lv], k->ans[g][lv])));
+	}
+	free(h3);
+
+	t = rtable_add(rep, "USVE som uppfyller samtliga 27 miniminivåer", 4,
+	    ha);
+	for (g = 0; g <= k->nreg; g++) {
+		if (g == k->nreg)
+			rtable_mark_total(t);
+		row = rtable_row(t);
+		cell_text(&row[0], region_name(k, g));
+		cell_int(&row[1], k->resp[g]);
+		cell_int(&row[2], k->all[g]);
+		if (k->resp[g] > 0)
+			cell_int(&row[3], percent_up(rat_make(k->all[g],
+			    k->resp[g])));
+	}
+
+	t = rtable_add(rep, "USVE som inte uppfyller miniminivån", 4, hf);
+	for (lv = 1; lv <= NLEVELS; lv++)
+		for (i = 0; i < k->nu; i++)
+			if (k->u[i].level[lv] == 'n') {
+				row = rtable_row(t);
+				snprintf(buf, sizeof buf, "%d", lv);
+				cell_text(&row[0], buf);
+				cell_text(&row[1], k->u[i].region);
+				cell_text(&row[2], k->u[i].id);
+				cell_text(&row[3], k->u[i].name);
+			}
+}
+
+/* compare's column heads: the files' base names, or paths when alike */
+static void
+set_names(struct ctx *c, char **files)
+{
+	static char name[2][256];
+	const char *b;
+	size_t n;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		b = strrchr(files[i], '/') != NULL ?
+		    strrchr(files[i], '/') + 1 : files[i];
+		n = strlen(b);
+		if (n > 4 && strcmp(b + n - 4, ".csv") == 0)
+			n -= 4;
+		snprintf(name[i], sizeof name[i], "%.*s", (int)n, b);
+		c->setname[i] = name[i];
+	}
+	if (strcmp(name[0], name[1]) == 0) {
+		c->setname[0] = files[0];
+		c->setname[1] = files[1];
+	}
+}
+
+static long
+file_date(const struct ctx *c)
+{
+	const char *s;
+	long day;
+
+	if (c->meta == NULL ||
+	    (s = meta_get(c->meta, "invoicing", "", "file_date")) == NULL ||
+	    date_parse(s, &day) < 0)
+		return -1;
+	return day;
 }
 
 int
@@ -353,6 +1627,10 @@ main(int argc, char *argv[])
 		{ "output", required_argument, NULL, 'o' },
 		{ "model", required_argument, NULL, 'm' },
 		{ "providers", required_argument, NULL, 'p' },
+		{ "provider", required_argument, NULL, 'P' },
+		{ "units", required_argument, NULL, 'U' },
+		{ "activities", required_argument, NULL, 'a' },
+		{ "summary", required_argument, NULL, 's' },
 		{ "unit", required_argument, NULL, 'u' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "rejects", required_argument, NULL, 'r' },
@@ -361,16 +1639,20 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct stage st = { 0 };
+	static const char *formats[] = { "text", "csv", "md", "json", "html",
+	    "xlsx", NULL };
+	static const char *kinds[] = { "budget", "statement", "reconcile",
+	    "closing", "quantity", "compare", "compliance", NULL };
 	struct ctx c = { 0 };
 	struct report rep = { 0 };
+	struct compliance comp = { 0 };
 	const char *outpath = NULL, *provpath = NULL, *format = "text";
-	const char *stdin_only[] = { "-" }, **files, *kind;
+	char *stdin_only[] = { "-" }, **files, *kind;
 	struct atomic *out;
-	int ch, nfiles, f, i;
+	FILE *fp;
+	int ch, nfiles, f, i, unit = -1;
 
 	err_init("alf-report");
-	rep.unit = 1000;
 	while ((ch = getopt_long(argc, argv, "o:hq", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'o':
@@ -382,13 +1664,25 @@ main(int argc, char *argv[])
 		case 'p':
 			provpath = optarg;
 			break;
+		case 'P':
+			c.provider = optarg;
+			break;
+		case 'U':
+			c.units = optarg;
+			break;
+		case 'a':
+			c.activities = optarg;
+			break;
+		case 's':
+			c.summary = optarg;
+			break;
 		case 'u':
 			if (strcmp(optarg, "kr") == 0)
-				rep.unit = 1;
+				unit = 1;
 			else if (strcmp(optarg, "tkr") == 0)
-				rep.unit = 1000;
+				unit = 1000;
 			else if (strcmp(optarg, "mkr") == 0)
-				rep.unit = 1000000;
+				unit = 1000000;
 			else
 				die(EXIT_USAGE, "--unit: not kr, tkr or mkr (%s)",
 				    optarg);
@@ -397,10 +1691,10 @@ main(int argc, char *argv[])
 			format = optarg;
 			break;
 		case 'r':
-			st.rejects_path = optarg;
+			c.st.rejects_path = optarg;
 			break;
 		case 'q':
-			st.quiet = 1;
+			c.st.quiet = 1;
 			break;
 		case 'h':
 			usage(EXIT_OK);
@@ -419,31 +1713,83 @@ main(int argc, char *argv[])
 	kind = argv[0];
 	argc--;
 	argv++;
-	if (strcmp(kind, "budget") != 0)
+	for (i = 0; kinds[i] != NULL && strcmp(kinds[i], kind) != 0; i++)
+		;
+	if (kinds[i] == NULL)
 		die(EXIT_USAGE, "unknown report kind (%s)", kind);
-	if (strcmp(format, "text") != 0 && strcmp(format, "csv") != 0 &&
-	    strcmp(format, "md") != 0)
-		die(EXIT_USAGE, "--format: not text, csv or md (%s)", format);
-	files = argc > 0 ? (const char **)argv : stdin_only;
+	for (i = 0; formats[i] != NULL && strcmp(formats[i], format) != 0; i++)
+		;
+	if (formats[i] == NULL)
+		die(EXIT_USAGE, "--format: not text, csv, md, json, html or "
+		    "xlsx (%s)", format);
+	if (strcmp(kind, "statement") == 0 && c.provider == NULL)
+		die(EXIT_USAGE, "statement: needs --provider ID");
+	if (strcmp(kind, "compliance") == 0 && c.units == NULL)
+		die(EXIT_USAGE, "compliance: needs --units usve.csv");
+	if (strcmp(kind, "compare") == 0 && argc != 2)
+		die(EXIT_USAGE, "compare: needs two allocations files");
+	if (strcmp(kind, "quantity") == 0 &&
+	    (provpath == NULL || c.activities == NULL))
+		die(EXIT_USAGE, "quantity: needs --providers and --activities");
+	/* budgets are read in tkr like the directive; documents to the öre */
+	if (unit >= 0)
+		rep.unit = unit;
+	else if (strcmp(kind, "budget") == 0 || strcmp(kind, "compare") == 0)
+		rep.unit = 1000;
+	else
+		rep.unit = UNIT_EXACT;
+	files = argc > 0 ? argv : stdin_only;
 	nfiles = argc > 0 ? argc : 1;
 
 	if (c.model != NULL)
 		load_model(&c);
 	if (provpath != NULL)
 		c.provs = providers_load(provpath);
-	for (f = 0; f < nfiles; f++)
-		read_allocations(&c, &st, files[f]);
-	kind_budget(&c, &rep);
-	out = atomic_open(outpath);
-	if (strcmp(format, "csv") == 0)
-		render_csv(atomic_fp(out), &rep);
-	else if (strcmp(format, "md") == 0)
-		render_md(atomic_fp(out), &rep);
+	rep.created = file_date(&c);
+	if (strcmp(kind, "compliance") == 0) {
+		compliance_load(&c, &comp, files, nfiles);
+	} else if (strcmp(kind, "quantity") != 0) {
+		for (f = 0; f < nfiles; f++)
+			read_input(&c, files[f], f == 1 &&
+			    strcmp(kind, "compare") == 0);
+	}
+	if (strcmp(kind, "budget") == 0) {
+		rep.title = estrdup(c.model != NULL ? c.model : "Budget");
+		kind_budget(&c, &rep);
+	} else if (strcmp(kind, "compare") == 0) {
+		set_names(&c, files);
+		rep.title = estrdup("Jämförelse");
+		kind_compare(&c, &rep);
+	} else if (strcmp(kind, "statement") == 0)
+		kind_statement(&c, &rep);
+	else if (strcmp(kind, "reconcile") == 0)
+		kind_reconcile(&c, &rep);
+	else if (strcmp(kind, "closing") == 0)
+		kind_closing(&c, &rep);
+	else if (strcmp(kind, "quantity") == 0)
+		kind_quantity(&c, &rep);
 	else
-		render_text(atomic_fp(out), &rep);
+		kind_compliance(&c, &rep, &comp);
+
+	out = atomic_open(outpath);
+	fp = atomic_fp(out);
+	if (strcmp(format, "csv") == 0 && strcmp(kind, "compliance") == 0)
+		compliance_csv(fp, &comp);
+	else if (strcmp(format, "csv") == 0)
+		render_csv(fp, &rep);
+	else if (strcmp(format, "md") == 0)
+		render_md(fp, &rep);
+	else if (strcmp(format, "json") == 0)
+		render_json(fp, &rep);
+	else if (strcmp(format, "html") == 0)
+		render_html(fp, &rep);
+	else if (strcmp(format, "xlsx") == 0)
+		render_xlsx(fp, &rep);
+	else
+		render_text(fp, &rep);
 	for (i = 0; i < rep.n; i++)
-		st.written += rep.t[i]->nrows;
+		c.st.written += rep.t[i]->nrows;
 	atomic_commit(out);
 	report_free(&rep);
-	return stage_finish(&st);
+	return stage_finish(&c.st);
 }

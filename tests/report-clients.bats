@@ -1,0 +1,179 @@
+#!/usr/bin/env bats
+# alf-report's HTML and Excel output checked by real clients: headless
+# Chromium renders the page (figures in the DOM, one SVG bar per provider)
+# and headless LibreOffice opens the workbooks (the same numbers on every
+# sheet).  Each client starts as few times as possible: setup_file makes
+# every file and runs the clients once; the tests read what they wrote.
+# The clients get fd 3 closed: a helper they leave behind (crashpad) must
+# not hold bats's output pipe open.
+load helper
+bats_require_minimum_version 1.5.0
+setup() { common_setup; R="$FIX/report"; D="$BATS_FILE_TMPDIR"; }
+
+chromium_dom() {
+	chromium --headless --no-sandbox --disable-gpu --disable-quic \
+	    --no-first-run --disable-background-networking \
+	    --disable-component-update --disable-sync \
+	    --user-data-dir="$(mktemp -d "$BATS_FILE_TMPDIR/chr.XXXXXX")" \
+	    --dump-dom "file://$1" 2>/dev/null 3>&-
+}
+
+setup_file() {
+	load helper
+	R="$FIX/report" D="$BATS_FILE_TMPDIR" C="$FIX/compliance"
+	P="$R/providers.csv"
+	cd "$D"
+	alf-report budget -q --model "$R/model.json" --providers "$P" --format html \
+	    -o budget.html "$R/allocations.csv"
+	alf-report compare -q --model "$R/model.json" --providers "$P" --format html \
+	    -o compare.html "$R/allocations.csv" "$R/allocations-b.csv"
+	alf-report compliance -q --units "$C/usve.csv" --format html -o compliance.html \
+	    "$C/survey.csv"
+	for f in budget compare compliance; do
+		chromium_dom "$D/$f.html" > "$f.dom"
+	done
+	alf-report budget -q --model "$R/model.json" --providers "$P" --format xlsx \
+	    -o budget.xlsx "$R/allocations.csv"
+	alf-report budget -q --model "$R/model.json" --providers "$P" --format csv \
+	    -o budget.csv "$R/allocations.csv"
+	alf-report compare -q --model "$R/model.json" --providers "$P" --format xlsx \
+	    -o compare.xlsx "$R/allocations.csv" "$R/allocations-b.csv"
+	alf-report compare -q --model "$R/model.json" --providers "$P" --format csv \
+	    -o compare.csv "$R/allocations.csv" "$R/allocations-b.csv"
+	alf-report compliance -q --units "$C/usve.csv" --format xlsx -o compliance.xlsx \
+	    "$C/survey.csv"
+	alf-report compliance -q --units "$C/usve.csv" --format json -o compliance.json \
+	    "$C/survey.csv"
+	mkdir sheets
+	# Debian 12's LibreOffice 7.4: the last filter option -1 exports every sheet
+	soffice --headless -env:UserInstallation="file://$D/lo" \
+	    --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1' \
+	    --outdir sheets budget.xlsx compare.xlsx compliance.xlsx > soffice.log 2>&1 3>&-
+}
+
+@test "html: Chromium renders the budget, the figures are in the DOM" {
+	grep -q '<h2>3.3 Lokaler, undervisning - läkarprogrammet</h2>' "$D/budget.dom" ||
+	    fail "no 3.3 section"
+	# in its section and in the summary's column
+	run grep -c '<td class="n">10 570 tkr</td>' "$D/budget.dom"
+	assert_output 2
+	run grep -c '<td class="n">22 938 tkr</td>' "$D/budget.dom"
+	assert_output 2
+	grep -q '<tr class="total"><td>Totalt</td><td class="n">7 680 tkr</td><td class="n">10 570 tkr</td>' \
+	    "$D/budget.dom" || fail "3.3 total row"
+}
+
+@test "html: one SVG bar per provider row, each named" {
+	# the summary's rows: providers.csv without report_as rows (12)
+	want=$(awk -F, 'NR > 1 && $7 == ""' "$R/providers.csv" | wc -l)
+	assert_equal "$want" 12
+	run grep -o '<rect class="bar"[^>]*>' "$D/budget.dom"
+	assert_equal "${#lines[@]}" "$want"
+	while IFS=, read -r id name _ _ _ _ report_as _; do
+		[ "$id" = provider ] || [ -n "$report_as" ] && continue
+		grep -qF "<title>$name: " "$D/budget.dom" || fail "no bar for $name"
+	done < "$R/providers.csv"
+	# SLSO's bar is the longest (480 units), Karolinska's in proportion:
+	# 480 × 322 292 / 616 304 = 251.0
+	grep -q '<rect class="bar" x="260" y="4" width="480" height="18"><title>Stockholms läns sjukvårdsområde: 616 304 tkr</title>' \
+	    "$D/budget.dom" || fail "SLSO's bar"
+	grep -q '<rect class="bar" x="260" y="48" width="251" height="18"><title>Karolinska universitetssjukhuset: 322 292 tkr</title>' \
+	    "$D/budget.dom" || fail "Karolinska's bar"
+}
+
+@test "html: compare draws winners and losers, compliance a heat table" {
+	run grep -o '<rect class="bar gain"' "$D/compare.dom"
+	gains=${#lines[@]}
+	run grep -o '<rect class="bar loss"' "$D/compare.dom"
+	losses=${#lines[@]}
+	# from the CSV: rows with a positive and with a negative change
+	pos=$(grep '^Förändring per vårdgivare,' "$D/compare.csv" | grep -v ',Totalt,' |
+	    awk -F, '$NF > 0' | wc -l)
+	neg=$(grep '^Förändring per vårdgivare,' "$D/compare.csv" | grep -v ',Totalt,' |
+	    awk -F, '$NF < 0' | wc -l)
+	assert [ "$losses" -ge 2 ]
+	assert_equal "$losses" "$neg"
+	assert [ "$gains" -ge "$pos" ]
+	# Tabell 3: mean and 27 levels × 7 regions and Totalt are coloured
+	run grep -o '<td class="n" style="background:hsl([0-9]*,70%,[0-9]*%)">[0-9]*</td>' \
+	    "$D/compliance.dom"
+	assert_equal "${#lines[@]}" $((28 * 8))
+	grep -q 'style="background:hsl(31,70%,72%)">26</td>' "$D/compliance.dom" ||
+	    fail "Uppsala level 13 (26 %)"
+}
+
+@test "html: self-contained, print CSS, deterministic" {
+	for f in budget compare compliance; do
+		run grep -oE '(src|href)=|<script|<link|<img|@import|url\(' "$D/$f.html"
+		assert_output ''
+		run grep -oE 'https?://[^" )]*' "$D/$f.html"
+		[ -z "$output" ] || assert_output 'http://www.w3.org/2000/svg'
+		grep -q '@media print' "$D/$f.html"
+	done
+	alf-report budget -q --model "$R/model.json" --providers "$R/providers.csv" \
+	    --format html -o "$W/again.html" "$R/allocations.csv"
+	cmp "$D/budget.html" "$W/again.html"
+}
+
+@test "xlsx: LibreOffice gives back the same numbers on every sheet" {
+	# one sheet per table, named after it
+	run ls "$D/sheets"
+	assert [ "${#lines[@]}" -gt 30 ]
+	for kind in budget compare; do
+		ntab=$(grep -c '^table,' "$D/$kind.csv")
+		nsheet=$(ls "$D/sheets" | grep -c "^$kind-")
+		assert_equal "$nsheet" "$ntab"
+		# the CSV report cut into its tables, without the table column
+		mkdir "$W/$kind"
+		awk -v dir="$W/$kind" '
+			/^table,/ { n++ }
+			{ sub(/^("[^"]*"|[^,]*),/, ""); print > (dir "/" n ".csv") }
+		' "$D/$kind.csv"
+		# every sheet is one table of the CSV report, figure for figure
+		run diff <(cd "$W/$kind" && cksum * | cut -d' ' -f1,2 | sort) \
+		    <(cd "$D/sheets" && cksum "$kind-"* | cut -d' ' -f1,2 | sort)
+		assert_success
+	done
+	run cat "$D/sheets/budget-3.3 Lokaler, undervisning -.csv"
+	assert_line 'Totalt,7680,10570,0'
+	assert_line 'Stockholms läns sjukvårdsområde,1468,2020,0'
+	run cat "$D/sheets/compare-Förändring per vårdgivare.csv"
+	assert_line --regexp '^Karolinska universitetssjukhuset,322292,319290,-3002$'
+}
+
+@test "xlsx: compliance sheets hold Tabell 2 and 3 as numbers" {
+	run cat "$D/sheets/compliance-Tabell 3. Andel USVE per re.csv"
+	assert_line --index 0 'Miniminivå,Stockholm,Uppsala,Östergötland,Skåne,VGR,Örebro,Västerbotten,Totalt'
+	assert_line 'Genomsnitt per region (%),97,86,94,87,94,90,89,92'
+	assert_line '13,74,26,71,36,61,88,35,59'
+	run cat "$D/sheets/compliance-Tabell 2. Antal och andel U.csv"
+	assert_line 'Skåne,50,47,94'
+	assert_line 'Totalt,296,292,99'
+	# the same figures as the JSON report, row by row
+	jq -r '.tables[1].rows[] | @csv' "$D/compliance.json" | tr -d '"' > "$W/t3.csv"
+	tail -n +2 "$D/sheets/compliance-Tabell 3. Andel USVE per re.csv" | cmp - "$W/t3.csv"
+}
+
+@test "xlsx: numeric cells, bold frozen header, widths, the model's date" {
+	x() { perl -MIO::Uncompress::Unzip=unzip -e \
+	    'unzip $ARGV[0] => "-", Name => $ARGV[1] or die "$ARGV[1]\n"' "$D/budget.xlsx" "$1"; }
+	# the sheet of section 3.3
+	n=$(x xl/workbook.xml | grep -o '<sheet name="[^"]*"' | grep -n '"3.3 Lokaler' | cut -d: -f1)
+	assert [ -n "$n" ]
+	run x "xl/worksheets/sheet$n.xml"
+	assert_success
+	assert_output --partial '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+	assert_output --regexp '<col min="1" max="1" width="[0-9.]+" customWidth="1"/>'
+	# 3.3: SLSO's 1 468 tkr is a number, not text
+	assert_output --regexp '<c r="B2" s="[0-9]+"><v>1468</v></c>'
+	run x xl/styles.xml
+	assert_output --partial '<numFmt numFmtId="164" formatCode="#,##0 &quot;tkr&quot;"/>'
+	assert_output --partial '<b/>'
+	run x docProps/core.xml
+	assert_output --partial '<dcterms:created xsi:type="dcterms:W3CDTF">2025-01-31T00:00:00Z</dcterms:created>'
+	# the same report twice: the same bytes, whatever the clock says
+	sleep 1
+	alf-report budget -q --model "$R/model.json" --providers "$R/providers.csv" \
+	    --format xlsx -o "$W/again.xlsx" "$R/allocations.csv"
+	cmp "$D/budget.xlsx" "$W/again.xlsx"
+}
