@@ -136,7 +136,8 @@ sie_write(FILE *fp, const struct sie_book *b, const struct sie_entry *e,
 	accts = emalloc(na * sizeof *accts);
 	for (k = 0; k < na; k++)
 		accts[k] = table_key(used, k);
-	qsort(accts, na, sizeof *accts, acct_cmp);
+	if (na > 1)
+		qsort(accts, na, sizeof *accts, acct_cmp);
 
 	fputs("#FLAGGA 0\n#PROGRAM \"alf\" \"1\"\n#FORMAT PC8\n#GEN ", fp);
 	ymd(fp, b->gen);

@@ -12,7 +12,7 @@ DEPS_PKGS	= gcc make libc6-dev pkg-config libcsv-dev jq libssl-dev \
 #   clang libclang-rt-14-dev  libFuzzer         valgrind  memory checks
 TEST_PKGS	= bats bats-assert bats-support libxml2-utils chromium \
 		  libreoffice-calc-nogui miller mawk bc locales clang \
-		  libclang-rt-14-dev valgrind
+		  libclang-rt-14-dev valgrind unzip
 
 deps:
 	@pipelines/apt-install $(DEPS_PKGS)

@@ -547,7 +547,8 @@ apply_cap(struct line *l)
 	size_t i;
 	void **slot;
 
-	qsort(l->rows, l->nrows, sizeof *l->rows, capped_cmp);
+	if (l->nrows > 1)
+		qsort(l->rows, l->nrows, sizeof *l->rows, capped_cmp);
 	for (i = 0; i < l->nrows; i++) {
 		c = &l->rows[i];
 		slot = table_slot(used, c->person, NULL);
@@ -609,7 +610,8 @@ apportion(struct acc **v, size_t n, const rat *share, i128 total)
 		v[i]->exact = rat_sub(share[i], rat_make(v[i]->units, 1));
 		order[i] = v[i];
 	}
-	qsort(order, n, sizeof *order, rem_cmp);
+	if (n > 1)
+		qsort(order, n, sizeof *order, rem_cmp);
 	if (total - given < 0 || total - given > (i128)n)
 		die(EXIT_IO, "internal error: apportion cannot reach its total");
 	for (i = 0; i < (size_t)(total - given); i++)
@@ -772,7 +774,8 @@ write_line(FILE *fp, const struct alloc *al, struct line *l, int internal)
 	const char *f[13];
 
 	v = acc_vector(l, &n);
-	qsort(v, n, sizeof *v, out_cmp);
+	if (n > 1)
+		qsort(v, n, sizeof *v, out_cmp);
 	snprintf(year, sizeof year, "%d", al->year);
 	snprintf(method, sizeof method, "%s%s", internal ? "internal:" : "",
 	    method_names[l->method]);

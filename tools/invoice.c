@@ -540,7 +540,8 @@ detail_lines(struct inv *iv, struct doc *d, const struct arow *a,
 		free(g);
 		return 0;
 	}
-	qsort(g, ng, sizeof *g, group_key_cmp);
+	if (ng > 1)
+		qsort(g, ng, sizeof *g, group_key_cmp);
 	idx = emalloc(ng * sizeof *idx);
 	for (i = 0; i < ng; i++) {
 		s = rat_div(rat_mul(rat_int(net), g[i].w), total);
@@ -550,7 +551,8 @@ detail_lines(struct inv *iv, struct doc *d, const struct arow *a,
 		idx[i] = i;
 	}
 	group_sorted = g;
-	qsort(idx, ng, sizeof *idx, group_rem_cmp);
+	if (ng > 1)
+		qsort(idx, ng, sizeof *idx, group_rem_cmp);
 	for (i = 0; i < ng && left > 0; i++, left--)
 		g[idx[i]].floor++;
 	for (i = 0; i < ng; i++) {
@@ -900,7 +902,8 @@ make_recharges(struct inv *iv)
 				v[nv++] = x;
 		}
 		sort_acts = v;
-		qsort(v, nv, sizeof *v, act_cmp);
+		if (nv > 1)
+			qsort(v, nv, sizeof *v, act_cmp);
 		for (k = 0; k < nv; k++) {
 			is = rparty(iv, r->issuer, v[k]);
 			re = rparty(iv, r->recipient, v[k]);
@@ -951,7 +954,8 @@ make_recharges(struct inv *iv)
 	all = emalloc((n + 1) * sizeof *all);
 	for (k = 0; k < n; k++)
 		all[k] = *(struct racc *)table_val(acc, k);
-	qsort(all, n, sizeof *all, racc_cmp);
+	if (n > 1)
+		qsort(all, n, sizeof *all, racc_cmp);
 	for (k = 0; k < n; k++) {
 		ra = &all[k];
 		r = iv->rrules[ra->rule];
@@ -1920,7 +1924,8 @@ main(int argc, char *argv[])
 	for (f = 0; f < nfiles; f++)
 		read_allocations(&iv, &st, files[f], NULL);
 	sort_iv = &iv;
-	qsort(iv.rows, iv.nrows, sizeof *iv.rows, row_cmp);
+	if (iv.nrows > 1)
+		qsort(iv.rows, iv.nrows, sizeof *iv.rows, row_cmp);
 
 	/* documents per provider, in providers.csv order */
 	for (i = 0; i < iv.provs->n; i++) {

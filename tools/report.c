@@ -624,7 +624,8 @@ kind_compare(struct ctx *c, struct report *rep)
 		ta = add(ta, ch[j].a);
 		tb = add(tb, ch[j].b);
 	}
-	qsort(ch, n, sizeof *ch, change_cmp);
+	if (n > 1)
+		qsort(ch, n, sizeof *ch, change_cmp);
 	head[0] = "Vårdgivare";
 	head[1] = c->setname[0];
 	head[2] = c->setname[1];
@@ -659,7 +660,8 @@ kind_compare(struct ctx *c, struct report *rep)
 			ch[m].b = b[r * c->nlines + i];
 			m++;
 		}
-	qsort(ch, m, sizeof *ch, change_cmp);
+	if (m > 1)
+		qsort(ch, m, sizeof *ch, change_cmp);
 	head[0] = "Vårdgivare";
 	head[1] = "Rad";
 	head[2] = c->setname[0];
