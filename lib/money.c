@@ -334,3 +334,13 @@ rat_to_ore(rat kr)
 {
 	return ore_from_i128(rat_round_units(kr, rat_make(1, 100)));
 }
+
+ore_t
+ore_add(ore_t a, ore_t b)
+{
+	ore_t s;
+
+	if (__builtin_add_overflow(a, b, &s))
+		die(EXIT_IO, "arithmetic overflow: amount out of range");
+	return s;
+}

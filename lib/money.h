@@ -58,6 +58,8 @@ char	*money_fmt(ore_t v, char *buf, size_t len);
 rat	rat_from_ore(ore_t v);
 /* a rational number of kronor rounded half away from zero to the öre */
 ore_t	rat_to_ore(rat kr);
+/* a + b, checked: money sums never wrap (dies EXIT_IO) */
+ore_t	ore_add(ore_t a, ore_t b);
 /* checked conversion of a whole count to ore_t; dies on overflow */
 ore_t	ore_from_i128(i128 v);
 

@@ -64,6 +64,38 @@ stage_reject(struct stage *s, const struct csvr *r, const char *col,
 }
 
 int
+stage_option(struct stage *s, int ch, const char *arg, void (*usage)(int))
+{
+	switch (ch) {
+	case 'o':
+		s->output = arg;
+		return 1;
+	case 'r':
+		s->rejects_path = arg;
+		return 1;
+	case 'q':
+		s->quiet = 1;
+		return 1;
+	case 'h':
+		usage(EXIT_OK);
+		return 1;
+	case 'V':
+		print_version();
+		exit(EXIT_OK);
+	}
+	return 0;
+}
+
+const char **
+stage_inputs(int argc, char **argv, int *n)
+{
+	static const char *stdin_only[] = { "-" };
+
+	*n = argc > 0 ? argc : 1;
+	return argc > 0 ? (const char **)argv : stdin_only;
+}
+
+int
 stage_finish(struct stage *s)
 {
 	int i;

@@ -9,8 +9,17 @@
 
 #include "csvio.h"
 
+/* the options every program shares (CONTRACTS "Every program") */
+#define STAGE_OPTIONS \
+	{ "output", required_argument, NULL, 'o' }, \
+	{ "rejects", required_argument, NULL, 'r' }, \
+	{ "quiet", no_argument, NULL, 'q' }, \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, 'V' }
+
 struct stage {
 	long		 read, accepted, rejected, merged, written;
+	const char	*output;	/* -o FILE, or NULL: standard output */
 	int		 quiet;
 	int		 failed;	/* a check failed: exit 1 */
 	const char	*rejects_path;
@@ -29,6 +38,14 @@ struct stage {
 void	stage_reject(struct stage *s, const struct csvr *r, const char *col,
 	    const char *value, const char *const *override, const char *fmt, ...)
 	    __attribute__((format(printf, 6, 7)));
+/*
+ * One of STAGE_OPTIONS: 1 when ch was one (--help and --version print and
+ * exit), 0 for the program's own.
+ */
+int	stage_option(struct stage *s, int ch, const char *arg,
+	    void (*usage)(int));
+/* the input files: the arguments, or standard input when there are none */
+const char **stage_inputs(int argc, char **argv, int *n);
 /* commit the reject file, print the summary; returns the exit status */
 int	stage_finish(struct stage *s);
 

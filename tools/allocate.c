@@ -16,6 +16,7 @@
 #include "csvio.h"
 #include "date.h"
 #include "err.h"
+#include "list.h"
 #include "model.h"
 #include "money.h"
 #include "ref.h"
@@ -27,11 +28,6 @@
 #define M_BLEND	3
 
 static const char *const method_names[] = { "rate", "share", "fixed", "blend" };
-
-struct list {
-	char	**v;
-	int	  n;
-};
 
 struct wmap {			/* category → weight, or provider → amount */
 	struct list	keys;
@@ -99,38 +95,6 @@ usage(int code)
 	exit(code);
 }
 
-static struct list
-split_list(const char *s)
-{
-	struct list l = { NULL, 0 };
-	const char *p = s, *bar;
-
-	if (*s == '\0')
-		return l;
-	for (;;) {
-		bar = strchr(p, '|');
-		l.v = erealloc(l.v, (l.n + 1) * sizeof *l.v);
-		l.v[l.n++] = bar ? estrndup(p, bar - p) : estrdup(p);
-		if (bar == NULL)
-			break;
-		p = bar + 1;
-	}
-	return l;
-}
-
-static int
-in_list(const struct list *l, const char *s)
-{
-	int i;
-
-	if (l->n == 0)
-		return 1;
-	for (i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], s) == 0)
-			return 1;
-	return 0;
-}
-
 static rat
 need_rat(const char *s, const char *line, const char *field, int frac)
 {
@@ -146,7 +110,7 @@ static struct wmap
 split_map(const char *s, const char *line, const char *field, int frac)
 {
 	struct wmap m = { { NULL, 0 }, NULL };
-	struct list l = split_list(s);
+	struct list l = list_split(s);
 	char *eq;
 	int i;
 
@@ -242,11 +206,11 @@ load_rules(struct alloc *al, struct csvr *r)
 		l->from = estrdup(F("from"));
 		l->to = estrdup(F("to"));
 		l->internal = strcmp(F("internal"), "true") == 0;
-		l->stream = split_list(F("select_stream"));
-		l->category = split_list(F("select_category"));
-		l->provider = split_list(F("select_provider"));
-		l->host = split_list(F("select_host"));
-		l->university = split_list(F("select_university"));
+		l->stream = list_split(F("select_stream"));
+		l->category = list_split(F("select_category"));
+		l->provider = list_split(F("select_provider"));
+		l->host = list_split(F("select_host"));
+		l->university = list_split(F("select_university"));
 		l->aka = strcmp(F("select_aka"), "true") == 0;
 		if (*F("select_year") != '\0')
 			l->year = atoi(F("select_year"));
@@ -381,11 +345,11 @@ selects(const struct alloc *al, const struct line *l, const struct act *a)
 
 	if (l->method != M_RATE && l->method != M_SHARE)
 		return 0;
-	if (a->year != l->year || !in_list(&l->stream, a->stream) ||
-	    !in_list(&l->category, a->category) ||
-	    !in_list(&l->provider, a->provider) ||
-	    !in_list(&l->host, a->host) ||
-	    !in_list(&l->university, a->university))
+	if (a->year != l->year || !list_selects(&l->stream, a->stream) ||
+	    !list_selects(&l->category, a->category) ||
+	    !list_selects(&l->provider, a->provider) ||
+	    !list_selects(&l->host, a->host) ||
+	    !list_selects(&l->university, a->university))
 		return 0;
 	if (l->aka) {
 		p = provider_by_id(al->provs, a->provider);
@@ -880,16 +844,12 @@ int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "rejects", required_argument, NULL, 'r' },
 		{ "model", required_argument, NULL, 'm' },
 		{ "rules", required_argument, NULL, 'R' },
 		{ "providers", required_argument, NULL, 'p' },
 		{ "internal", no_argument, NULL, 'i' },
 		{ "explain", required_argument, NULL, 'e' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
+		STAGE_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	static const char *const cols[] = { "year", "line", "title", "fund",
@@ -901,7 +861,7 @@ main(int argc, char *argv[])
 	struct alloc al = { 0 };
 	const char *outpath = NULL, *model = NULL, *rules = NULL;
 	const char *provpath = NULL, *explain_what = NULL;
-	const char *stdin_only[] = { "-" }, **files;
+	const char **files;
 	struct table *meta;
 	struct atomic *out;
 	struct csvr *r;
@@ -914,12 +874,6 @@ main(int argc, char *argv[])
 	err_init("alf-allocate");
 	while ((ch = getopt_long(argc, argv, "o:hq", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'o':
-			outpath = optarg;
-			break;
-		case 'r':
-			st.rejects_path = optarg;
-			break;
 		case 'm':
 			model = optarg;
 			break;
@@ -935,25 +889,17 @@ main(int argc, char *argv[])
 		case 'e':
 			explain_what = optarg;
 			break;
-		case 'q':
-			st.quiet = 1;
-			break;
-		case 'h':
-			usage(EXIT_OK);
-			break;
-		case 'V':
-			print_version();
-			return EXIT_OK;
 		default:
-			usage(EXIT_USAGE);
+			if (!stage_option(&st, ch, optarg, usage))
+				usage(EXIT_USAGE);
 		}
 	}
 	argc -= optind;
 	argv += optind;
+	outpath = st.output;
 	if ((model == NULL) == (rules == NULL))
 		die(EXIT_USAGE, "give one of --model MODEL and --rules FILE");
-	files = argc > 0 ? (const char **)argv : stdin_only;
-	nfiles = argc > 0 ? argc : 1;
+	files = stage_inputs(argc, argv, &nfiles);
 
 	if (model != NULL) {
 		meta = model_meta(model);

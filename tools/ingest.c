@@ -531,21 +531,17 @@ int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "rejects", required_argument, NULL, 'r' },
 		{ "year", required_argument, NULL, 'y' },
 		{ "profile", required_argument, NULL, 'p' },
 		{ "key-file", required_argument, NULL, 'k' },
 		{ "names", required_argument, NULL, 'n' },
 		{ "encoding", required_argument, NULL, 'e' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
+		STAGE_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct stage st = { 0 };
 	struct run x = { 0 };
-	const char *outpath = NULL, *stdin_only[] = { "-" }, **files;
+	const char *outpath = NULL, **files;
 	const char *profile = NULL, *keyfile = NULL, *namespath = NULL;
 	struct atomic *out, *names = NULL;
 	int ch, nfiles, year = 0, enc = -1;
@@ -553,12 +549,6 @@ main(int argc, char *argv[])
 	err_init("alf-ingest");
 	while ((ch = getopt_long(argc, argv, "o:hq", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'o':
-			outpath = optarg;
-			break;
-		case 'r':
-			st.rejects_path = optarg;
-			break;
 		case 'y':
 			if ((year = atoi(optarg)) < 1000 || year > 9999)
 				die(EXIT_USAGE, "--year: not a year (%s)", optarg);
@@ -577,23 +567,15 @@ main(int argc, char *argv[])
 				die(EXIT_USAGE, "--encoding: not auto, utf-8, "
 				    "windows-1252 or iso-8859-1 (%s)", optarg);
 			break;
-		case 'q':
-			st.quiet = 1;
-			break;
-		case 'h':
-			usage(EXIT_OK);
-			break;
-		case 'V':
-			print_version();
-			return EXIT_OK;
 		default:
-			usage(EXIT_USAGE);
+			if (!stage_option(&st, ch, optarg, usage))
+				usage(EXIT_USAGE);
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	files = argc > 0 ? (const char **)argv : stdin_only;
-	nfiles = argc > 0 ? argc : 1;
+	outpath = st.output;
+	files = stage_inputs(argc, argv, &nfiles);
 	if (profile == NULL && (namespath != NULL || enc >= 0))
 		die(EXIT_USAGE, "--names and --encoding need --profile");
 

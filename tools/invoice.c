@@ -21,6 +21,7 @@
 #include "date.h"
 #include "doc.h"
 #include "err.h"
+#include "list.h"
 #include "model.h"
 #include "money.h"
 #include "peppol.h"
@@ -31,11 +32,6 @@
 #define FMT_CSV		0
 #define FMT_PEPPOL	1
 #define FMT_SIE		2
-
-struct list {
-	char	**v;
-	int	  n;
-};
 
 /* a line of the model, as invoicing needs it */
 struct mline {
@@ -115,38 +111,6 @@ usage(int code)
 	exit(code);
 }
 
-static struct list
-split_list(const char *s)
-{
-	struct list l = { NULL, 0 };
-	const char *p;
-
-	if (s == NULL || *s == '\0')
-		return l;
-	for (;;) {
-		p = strchr(s, '|');
-		l.v = erealloc(l.v, (l.n + 1) * sizeof *l.v);
-		l.v[l.n++] = p != NULL ? estrndup(s, p - s) : estrdup(s);
-		if (p == NULL)
-			return l;
-		s = p + 1;
-	}
-}
-
-/* an empty list selects everything */
-static int
-in_list(const struct list *l, const char *v)
-{
-	int i;
-
-	if (l->n == 0)
-		return 1;
-	for (i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], v) == 0)
-			return 1;
-	return 0;
-}
-
 static long
 need_date(struct inv *iv, const char *key, const char *field)
 {
@@ -198,10 +162,10 @@ load_recharges(struct inv *iv)
 		r->basis = estrdup(rule_field(iv, rid, "basis"));
 		r->price = estrdup(rule_field(iv, rid, "price"));
 		r->amounts = estrdup(rule_field(iv, rid, "amounts"));
-		r->stream = split_list(rule_field(iv, rid, "select_stream"));
-		r->category = split_list(rule_field(iv, rid, "select_category"));
-		r->provider = split_list(rule_field(iv, rid, "select_provider"));
-		r->host = split_list(rule_field(iv, rid, "select_host"));
+		r->stream = list_split(rule_field(iv, rid, "select_stream"));
+		r->category = list_split(rule_field(iv, rid, "select_category"));
+		r->provider = list_split(rule_field(iv, rid, "select_provider"));
+		r->host = list_split(rule_field(iv, rid, "select_host"));
 		v = rule_field(iv, rid, "after_months");
 		r->after = *v ? atoi(v) : 0;
 		iv->rrules = erealloc(iv->rrules, (iv->nrrules + 1) *
@@ -278,14 +242,14 @@ load_model(struct inv *iv)
 		m->basis = estrdup(F("basis"));
 		if (rat_parse(F("round"), 0, &m->round) < 0)
 			m->round = RAT_ONE;
-		m->stream = split_list(F("select_stream"));
-		m->category = split_list(F("select_category"));
-		m->provider = split_list(F("select_provider"));
-		m->host = split_list(F("select_host"));
-		m->university = split_list(F("select_university"));
+		m->stream = list_split(F("select_stream"));
+		m->category = list_split(F("select_category"));
+		m->provider = list_split(F("select_provider"));
+		m->host = list_split(F("select_host"));
+		m->university = list_split(F("select_university"));
 		m->year = *F("select_year") ? atoi(F("select_year")) : iv->year;
 		m->weights = table_new();
-		w = split_list(F("weights"));
+		w = list_split(F("weights"));
 		for (i = 0; i < w.n; i++) {
 			if ((eq = strchr(w.v[i], '=')) == NULL)
 				continue;
@@ -506,11 +470,11 @@ detail_lines(struct inv *iv, struct doc *d, const struct arow *a,
 	for (k = 0; k < iv->nacts; k++) {
 		x = &iv->acts[k];
 		if (x->year != m->year || strcmp(x->provider, a->provider) != 0 ||
-		    !in_list(&m->stream, x->stream) ||
-		    !in_list(&m->category, x->category) ||
-		    !in_list(&m->provider, x->provider) ||
-		    !in_list(&m->host, x->host) ||
-		    !in_list(&m->university, x->university) ||
+		    !list_selects(&m->stream, x->stream) ||
+		    !list_selects(&m->category, x->category) ||
+		    !list_selects(&m->provider, x->provider) ||
+		    !list_selects(&m->host, x->host) ||
+		    !list_selects(&m->university, x->university) ||
 		    strcmp(period_tail(x->period), period_tail(a->period)) != 0)
 			continue;
 		if (strcmp(m->payer, "@university") == 0 ?
@@ -870,7 +834,7 @@ make_recharges(struct inv *iv)
 		r = iv->rrules[i];
 		if (*r->amounts != '\0') {
 			/* issuer each: fixed sums, split like annual amounts */
-			am = split_list(r->amounts);
+			am = list_split(r->amounts);
 			re = provider_by_id(iv->provs, r->recipient);
 			for (j = 0; j < am.n; j++) {
 				if ((eq = strchr(am.v[j], '=')) == NULL)
@@ -895,10 +859,10 @@ make_recharges(struct inv *iv)
 		}
 		for (nv = 0, k = 0; k < iv->nacts; k++) {
 			struct act *x = &iv->acts[k];
-			if (x->year == iv->year && in_list(&r->stream, x->stream) &&
-			    in_list(&r->category, x->category) &&
-			    in_list(&r->provider, x->provider) &&
-			    in_list(&r->host, x->host))
+			if (x->year == iv->year && list_selects(&r->stream, x->stream) &&
+			    list_selects(&r->category, x->category) &&
+			    list_selects(&r->provider, x->provider) &&
+			    list_selects(&r->host, x->host))
 				v[nv++] = x;
 		}
 		sort_acts = v;
@@ -1801,8 +1765,6 @@ int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "rejects", required_argument, NULL, 'r' },
 		{ "model", required_argument, NULL, 'm' },
 		{ "providers", required_argument, NULL, 'p' },
 		{ "plan", required_argument, NULL, 'P' },
@@ -1813,9 +1775,7 @@ main(int argc, char *argv[])
 		{ "out-dir", required_argument, NULL, 'D' },
 		{ "payer", required_argument, NULL, 'Y' },
 		{ "check", no_argument, NULL, 'C' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
+		STAGE_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct stage st = { 0 };
@@ -1823,7 +1783,7 @@ main(int argc, char *argv[])
 	const char *outpath = NULL, *provpath = NULL, *planpath = NULL;
 	const char *actpath = NULL, *namespath = NULL, *issuedpath = NULL;
 	const char *outdir = NULL, *payer = NULL;
-	const char *stdin_only[] = { "-" }, **files;
+	const char **files;
 	struct provider *p;
 	struct atomic *out = NULL, *dir = NULL;
 	int ch, nfiles, f, i, k, skipped, format = FMT_CSV, check = 0;
@@ -1832,12 +1792,6 @@ main(int argc, char *argv[])
 	err_init("alf-invoice");
 	while ((ch = getopt_long(argc, argv, "o:hq", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'o':
-			outpath = optarg;
-			break;
-		case 'r':
-			st.rejects_path = optarg;
-			break;
 		case 'm':
 			iv.model = optarg;
 			break;
@@ -1876,21 +1830,14 @@ main(int argc, char *argv[])
 		case 'C':
 			check = 1;
 			break;
-		case 'q':
-			st.quiet = 1;
-			break;
-		case 'h':
-			usage(EXIT_OK);
-			break;
-		case 'V':
-			print_version();
-			return EXIT_OK;
 		default:
-			usage(EXIT_USAGE);
+			if (!stage_option(&st, ch, optarg, usage))
+				usage(EXIT_USAGE);
 		}
 	}
 	argc -= optind;
 	argv += optind;
+	outpath = st.output;
 	if (iv.model == NULL || provpath == NULL)
 		die(EXIT_USAGE, "--model MODEL and --providers FILE are required");
 	if (format == FMT_PEPPOL && outdir == NULL)
@@ -1899,8 +1846,7 @@ main(int argc, char *argv[])
 		die(EXIT_USAGE, "--out-dir is for --format peppol");
 	if (payer != NULL && format != FMT_SIE)
 		die(EXIT_USAGE, "--payer is for --format sie");
-	files = argc > 0 ? (const char **)argv : stdin_only;
-	nfiles = argc > 0 ? argc : 1;
+	files = stage_inputs(argc, argv, &nfiles);
 	iv.st = &st;
 
 	load_model(&iv);

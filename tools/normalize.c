@@ -227,19 +227,15 @@ int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "rejects", required_argument, NULL, 'r' },
 		{ "providers", required_argument, NULL, 'p' },
 		{ "year", required_argument, NULL, 'y' },
 		{ "clip", no_argument, NULL, 'c' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
+		STAGE_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct stage st = { 0 };
 	struct dupidx dups = { 0 };
-	const char *outpath = NULL, *provpath = NULL, *stdin_only[] = { "-" };
+	const char *outpath = NULL, *provpath = NULL;
 	const char **files, *v[NREC], *w[NACT], *uom;
 	struct providers *provs;
 	struct provider *prov, *host;
@@ -260,12 +256,6 @@ main(int argc, char *argv[])
 	err_init("alf-normalize");
 	while ((ch = getopt_long(argc, argv, "o:hq", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'o':
-			outpath = optarg;
-			break;
-		case 'r':
-			st.rejects_path = optarg;
-			break;
 		case 'p':
 			provpath = optarg;
 			break;
@@ -276,27 +266,19 @@ main(int argc, char *argv[])
 		case 'c':
 			clip = 1;
 			break;
-		case 'q':
-			st.quiet = 1;
-			break;
-		case 'h':
-			usage(EXIT_OK);
-			break;
-		case 'V':
-			print_version();
-			return EXIT_OK;
 		default:
-			usage(EXIT_USAGE);
+			if (!stage_option(&st, ch, optarg, usage))
+				usage(EXIT_USAGE);
 		}
 	}
 	argc -= optind;
 	argv += optind;
+	outpath = st.output;
 	if (provpath == NULL)
 		die(EXIT_USAGE, "--providers FILE is required");
 	if (year == 0)
 		die(EXIT_USAGE, "--year YYYY is required");
-	files = argc > 0 ? (const char **)argv : stdin_only;
-	nfiles = argc > 0 ? argc : 1;
+	files = stage_inputs(argc, argv, &nfiles);
 	ylo = date_from_ymd(year, 1, 1);
 	yhi = date_from_ymd(year, 12, 31);
 

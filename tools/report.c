@@ -103,17 +103,6 @@ push(char ***v, int *n, const char *s)
 	(*v)[(*n)++] = estrdup(s);
 }
 
-/* money sums are checked, never wrapped (STYLE "Money and numbers") */
-static ore_t
-add(ore_t a, ore_t b)
-{
-	ore_t s;
-
-	if (__builtin_add_overflow(a, b, &s))
-		die(EXIT_IO, "money overflow");
-	return s;
-}
-
 static int
 line_index(const struct ctx *c, const char *id)
 {
@@ -456,7 +445,7 @@ kind_budget(struct ctx *c, struct report *rep)
 	for (x = 0; x < c->nrows; x++)
 		if ((r = row_of(c, c->rows[x].provider)) >= 0 &&
 		    (i = line_index(c, c->rows[x].line)) >= 0)
-			amt[r * c->nlines + i] = add(amt[r * c->nlines + i],
+			amt[r * c->nlines + i] = ore_add(amt[r * c->nlines + i],
 			    c->rows[x].amount);
 	sum = ecalloc((size_t)nr * c->nfunds + 1, sizeof *sum);
 	for (s = 0; s < nsec; s++) {
@@ -472,7 +461,7 @@ kind_budget(struct ctx *c, struct report *rep)
 					snprintf(title, sizeof title, "%s %s",
 					    sections[s], c->lines[i].title);
 				for (r = 0; r < nr; r++)
-					sum[r * c->nfunds + k] = add(
+					sum[r * c->nfunds + k] = ore_add(
 					    sum[r * c->nfunds + k],
 					    amt[r * c->nlines + i]);
 			}
@@ -493,7 +482,7 @@ kind_budget(struct ctx *c, struct report *rep)
 		for (k = 0; k < c->nfunds; k++) {
 			all = 0;
 			for (r = 0; r < nr; r++)
-				all = add(all, sum[r * c->nfunds + k]);
+				all = ore_add(all, sum[r * c->nfunds + k]);
 			cell_money(&row[k + 1], all);
 		}
 	}
@@ -536,14 +525,14 @@ kind_budget(struct ctx *c, struct report *rep)
 				all = 0;
 				for (r = 0; r < nr; r++)
 					if (j == n || r == order[j])
-						all = add(all,
+						all = ore_add(all,
 						    amt[r * c->nlines + i]);
 				cell_money(&row[lcol[i]], all);
-				fund = add(fund, all);
+				fund = ore_add(fund, all);
 				col++;
 			}
 			cell_money(&row[col++], fund);
-			grand = add(grand, fund);
+			grand = ore_add(grand, fund);
 		}
 		cell_money(&row[col], grand);
 	}
@@ -606,10 +595,10 @@ kind_compare(struct ctx *c, struct report *rep)
 		    (i = line_index(c, c->rows[x].line)) < 0)
 			continue;
 		if (c->rows[x].set == 0)
-			a[r * c->nlines + i] = add(a[r * c->nlines + i],
+			a[r * c->nlines + i] = ore_add(a[r * c->nlines + i],
 			    c->rows[x].amount);
 		else
-			b[r * c->nlines + i] = add(b[r * c->nlines + i],
+			b[r * c->nlines + i] = ore_add(b[r * c->nlines + i],
 			    c->rows[x].amount);
 	}
 	ch = ecalloc((size_t)nr * (c->nlines + 1) + 1, sizeof *ch);
@@ -617,12 +606,12 @@ kind_compare(struct ctx *c, struct report *rep)
 	for (j = 0; j < n; j++) {
 		ch[j].line = -1;
 		for (i = 0; i < c->nlines; i++) {
-			ch[j].a = add(ch[j].a, a[order[j] * c->nlines + i]);
-			ch[j].b = add(ch[j].b, b[order[j] * c->nlines + i]);
+			ch[j].a = ore_add(ch[j].a, a[order[j] * c->nlines + i]);
+			ch[j].b = ore_add(ch[j].b, b[order[j] * c->nlines + i]);
 		}
 		ch[j].row = pos[order[j]];
-		ta = add(ta, ch[j].a);
-		tb = add(tb, ch[j].b);
+		ta = ore_add(ta, ch[j].a);
+		tb = ore_add(tb, ch[j].b);
 	}
 	if (n > 1)
 		qsort(ch, n, sizeof *ch, change_cmp);
@@ -728,7 +717,7 @@ kind_statement(struct ctx *c, struct report *rep)
 			cell_text(&row[6], a->uom);
 			cell_number(&row[7], a->rate);
 			cell_money(&row[8], a->amount);
-			total = add(total, a->amount);
+			total = ore_add(total, a->amount);
 		}
 	rtable_mark_total(t);
 	row = rtable_row(t);
@@ -761,7 +750,7 @@ kind_statement(struct ctx *c, struct report *rep)
 			ksum[k] = 0;
 			kcount[k] = 0;
 		}
-		ksum[k] = add(ksum[k], v->net);
+		ksum[k] = ore_add(ksum[k], v->net);
 		kcount[k]++;
 	}
 	t = rtable_add(rep, "Summa per dokumenttyp", 3, khead);
@@ -821,7 +810,7 @@ alloc_sum(const struct ctx *c, const char *line, const char *provider,
 		    (provider == NULL ||
 		    strcmp(c->rows[x].provider, provider) == 0) &&
 		    (payer == NULL || strcmp(c->rows[x].payer, payer) == 0))
-			s = add(s, c->rows[x].amount);
+			s = ore_add(s, c->rows[x].amount);
 	return s;
 }
 
@@ -929,7 +918,7 @@ invoiced(const struct ctx *c, const char *payer, const char *provider)
 		    strcmp(v->f[I_RECIPIENT], payer) == 0) ||
 		    (strcmp(v->f[I_ISSUER], payer) == 0 &&
 		    strcmp(v->f[I_RECIPIENT], provider) == 0))
-			s = add(s, v->net);
+			s = ore_add(s, v->net);
 	}
 	return s;
 }
@@ -999,7 +988,7 @@ kind_reconcile(struct ctx *c, struct report *rep)
 			got = alloc_sum(c, l->id, item, NULL);
 			snprintf(subject, sizeof subject, "%s %s", l->id, item);
 			check_row(c, t, "fast belopp", subject, a, got, 0);
-			want = add(want, a);
+			want = ore_add(want, a);
 		}
 		got = alloc_sum(c, l->id, NULL, NULL);
 		snprintf(subject, sizeof subject, "%s totalt", l->id);
@@ -1033,10 +1022,10 @@ kind_reconcile(struct ctx *c, struct report *rep)
 		free(provs);
 		for (x = 0; x < c->ninv; x++)
 			if (is_recharge(c, &c->inv[x])) {
-				issued = add(issued, c->inv[x].net);
+				issued = ore_add(issued, c->inv[x].net);
 				if (strcmp(c->inv[x].f[I_ISSUER],
 				    c->inv[x].f[I_RECIPIENT]) != 0)
-					received = add(received,
+					received = ore_add(received,
 					    c->inv[x].net);
 			}
 		check_row(c, t, "vidarefakturering netto noll",
@@ -1087,7 +1076,7 @@ kind_closing(struct ctx *c, struct report *rep)
 					if (strcmp(c->rows[x].provider, id) == 0
 					    && strcmp(c->rows[x].line,
 					    c->lines[i].id) == 0)
-						v[0] = add(v[0],
+						v[0] = ore_add(v[0],
 						    c->rows[x].amount);
 				for (x = 0; x < c->ninv; x++) {
 					w = &c->inv[x];
@@ -1101,7 +1090,7 @@ kind_closing(struct ctx *c, struct report *rep)
 					col = strcmp(w->f[I_KIND], "payment")
 					    == 0 ? 2 : strcmp(w->f[I_KIND],
 					    "settlement") == 0 ? 3 : 1;
-					v[col] = add(v[col], w->net);
+					v[col] = ore_add(v[col], w->net);
 				}
 				if (v[0] == 0 && v[1] == 0 && v[2] == 0 &&
 				    v[3] == 0)
@@ -1112,7 +1101,7 @@ kind_closing(struct ctx *c, struct report *rep)
 				cell_text(&row[1], c->lines[i].id);
 				for (col = 0; col < 5; col++) {
 					cell_money(&row[col + 2], v[col]);
-					tot[col] = add(tot[col], v[col]);
+					tot[col] = ore_add(tot[col], v[col]);
 				}
 			}
 		}
@@ -1131,9 +1120,9 @@ kind_closing(struct ctx *c, struct report *rep)
 			if (!is_recharge(c, &c->inv[x]))
 				continue;
 			if (strcmp(c->inv[x].f[I_ISSUER], id) == 0)
-				iss = add(iss, c->inv[x].net);
+				iss = ore_add(iss, c->inv[x].net);
 			if (strcmp(c->inv[x].f[I_RECIPIENT], id) == 0)
-				rec = add(rec, c->inv[x].net);
+				rec = ore_add(rec, c->inv[x].net);
 		}
 		if (iss == 0 && rec == 0)
 			continue;
@@ -1156,7 +1145,7 @@ kind_closing(struct ctx *c, struct report *rep)
 		cell_text(&row[0], c->lines[i].id);
 		cell_text(&row[1], c->lines[i].fund);
 		cell_money(&row[2], rec);
-		iss = add(iss, rec);
+		iss = ore_add(iss, rec);
 	}
 	rtable_mark_total(t);
 	row = rtable_row(t);
@@ -1171,7 +1160,7 @@ kind_closing(struct ctx *c, struct report *rep)
 			if (strcmp(c->inv[x].f[I_LINE], "vat-comp") == 0 &&
 			    (strcmp(c->inv[x].f[I_ISSUER], id) == 0 ||
 			    strcmp(c->inv[x].f[I_RECIPIENT], id) == 0))
-				vat = add(vat, c->inv[x].net);
+				vat = ore_add(vat, c->inv[x].net);
 		if (vat == 0)
 			continue;
 		row = rtable_row(t);
@@ -1311,7 +1300,7 @@ struct compliance {
 };
 
 static void
-compliance_load(struct ctx *c, struct compliance *k, char **files,
+compliance_load(struct ctx *c, struct compliance *k, const char **files,
     int nfiles)
 {
 	struct csvr *r;
@@ -1587,7 +1576,7 @@ kind_compliance(struct ctx *c, struct report *rep, struct compliance *k)
 
 /* compare's column heads: the files' base names, or paths when alike */
 static void
-set_names(struct ctx *c, char **files)
+set_names(struct ctx *c, const char **files)
 {
 	static char name[2][256];
 	const char *b;
@@ -1626,7 +1615,6 @@ int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
 		{ "model", required_argument, NULL, 'm' },
 		{ "providers", required_argument, NULL, 'p' },
 		{ "provider", required_argument, NULL, 'P' },
@@ -1635,10 +1623,7 @@ main(int argc, char *argv[])
 		{ "summary", required_argument, NULL, 's' },
 		{ "unit", required_argument, NULL, 'u' },
 		{ "format", required_argument, NULL, 'f' },
-		{ "rejects", required_argument, NULL, 'r' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
+		STAGE_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	static const char *formats[] = { "text", "csv", "md", "json", "html",
@@ -1649,7 +1634,8 @@ main(int argc, char *argv[])
 	struct report rep = { 0 };
 	struct compliance comp = { 0 };
 	const char *outpath = NULL, *provpath = NULL, *format = "text";
-	char *stdin_only[] = { "-" }, **files, *kind;
+	const char **files;
+	char *kind;
 	struct atomic *out;
 	FILE *fp;
 	int ch, nfiles, f, i, unit = -1;
@@ -1657,9 +1643,6 @@ main(int argc, char *argv[])
 	err_init("alf-report");
 	while ((ch = getopt_long(argc, argv, "o:hq", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'o':
-			outpath = optarg;
-			break;
 		case 'm':
 			c.model = optarg;
 			break;
@@ -1692,24 +1675,14 @@ main(int argc, char *argv[])
 		case 'f':
 			format = optarg;
 			break;
-		case 'r':
-			c.st.rejects_path = optarg;
-			break;
-		case 'q':
-			c.st.quiet = 1;
-			break;
-		case 'h':
-			usage(EXIT_OK);
-			break;
-		case 'V':
-			print_version();
-			return EXIT_OK;
 		default:
-			usage(EXIT_USAGE);
+			if (!stage_option(&c.st, ch, optarg, usage))
+				usage(EXIT_USAGE);
 		}
 	}
 	argc -= optind;
 	argv += optind;
+	outpath = c.st.output;
 	if (argc < 1)
 		usage(EXIT_USAGE);
 	kind = argv[0];
@@ -1740,8 +1713,7 @@ main(int argc, char *argv[])
 		rep.unit = 1000;
 	else
 		rep.unit = UNIT_EXACT;
-	files = argc > 0 ? argv : stdin_only;
-	nfiles = argc > 0 ? argc : 1;
+	files = stage_inputs(argc, argv, &nfiles);
 
 	if (c.model != NULL)
 		load_model(&c);
