@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csvio.h"
 #include "err.h"
@@ -38,7 +39,12 @@ struct csvr {
 	int		 flags;
 	char		*xbuf;		/* a line with its guards rewritten */
 	size_t		 xcap;
+	long		 nrows;		/* data rows handed out */
+	int		 tty;		/* stderr is a terminal: show progress */
 };
+
+/* a long input shows its progress on a terminal (CONTRACTS "Every program") */
+#define PROGRESS_EVERY	1000000
 
 static void
 row_clear(struct row *w)
@@ -276,6 +282,7 @@ csvr_open_flags(FILE *fp, const char *name, int delim, int flags)
 	r->fp = fp;
 	r->flags = flags;
 	r->name = estrdup(name);
+	r->tty = isatty(STDERR_FILENO);
 	if (delim == 0) {
 		/* peek at the header line to choose the delimiter */
 		c = getc(r->fp);
@@ -325,6 +332,8 @@ csvr_close(struct csvr *r)
 
 	if (r == NULL)
 		return;
+	if (r->tty && r->nrows >= PROGRESS_EVERY)
+		fputs("\r\033[K", stderr);	/* the summary line takes its place */
 	if (r->fp != stdin)
 		fclose(r->fp);
 	csv_free(&r->p);
@@ -389,7 +398,11 @@ csvr_require(const struct csvr *r, const char *name)
 int
 csvr_next(struct csvr *r)
 {
-	return next_row(r, &r->out);
+	if (!next_row(r, &r->out))
+		return 0;
+	if (r->tty && ++r->nrows % PROGRESS_EVERY == 0)
+		fprintf(stderr, "\r%s: %s: %ld rows", progname, r->name, r->nrows);
+	return 1;
 }
 
 int

@@ -42,3 +42,14 @@ bench: $(BIN)/alf-ingest $(BIN)/alf-normalize $(BENCH_DIR)/csvparse \
 	    printf "alf-ingest / csvparse: %.2fx (want <= 2)\n", i / c }'
 
 .PHONY: bench
+
+# alf-allocate on generated activities against Miller's stats1 and mawk's
+# group-by sum (issue 12), measured in the same run: bench/allocate.sh.
+BENCH_ACTIVITIES ?= 1000000
+
+bench-allocate: $(BIN)/alf-allocate
+	ALF_BIN=$(BIN) sh bench/allocate.sh $(BENCH_ACTIVITIES)
+
+bench: bench-allocate
+
+.PHONY: bench-allocate
