@@ -205,3 +205,13 @@ vil,,SLSO,,,,,2024-02-05,2024-02-09,,50,,,,in.csv:4'
 	assert_failure 2
 	assert_output --partial "nowhere/models/moved.json: cannot read model"
 }
+
+@test "a long input shows its progress on a terminal, and only there" {
+	mawk -v n=1000000 -f "$ROOT/bench/gen-activities.awk" > act.csv
+	printf '%s\n2024,vil,,HSF,education,HSF,rate,weeks,700,,,,1,,,,false,none,vil,,,,,2024,,,\n' "$RH" > r.csv
+	script -qec "alf-allocate --rules r.csv -o out.csv act.csv" /dev/null > tty.txt
+	grep -q $'\ralf-allocate: act.csv: 1000000 rows' tty.txt
+	grep -q 'alf-allocate: 1000000 read, 1000000 accepted, 0 rejected, 0 merged; ' tty.txt
+	run alf-allocate --rules r.csv -o out.csv act.csv
+	refute_output --partial " rows"
+}
