@@ -43,6 +43,15 @@ include pipelines/deps.mk
 include pipelines/test.mk
 include pipelines/demo.mk
 -include pipelines/bench.mk
+include pipelines/run.mk
+include pipelines/close.mk
+include pipelines/fuzz.mk
+include pipelines/valgrind.mk
+-include bench/national.mk
+
+# the long proofs: fuzzing for longer, valgrind over the suite, national scale
+stress: fuzz valgrind bench-national
+.PHONY: stress
 
 # installed programs look for their data in $(PREFIX)/share/alf
 install:

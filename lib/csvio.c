@@ -40,6 +40,7 @@ struct csvr {
 	char		*xbuf;		/* a line with its guards rewritten */
 	size_t		 xcap;
 	long		 nrows;		/* data rows handed out */
+	ssize_t		 pending;	/* bytes already in lbuf, not yet fed */
 	int		 tty;		/* stderr is a terminal: show progress */
 };
 
@@ -172,6 +173,44 @@ unguard(struct csvr *r, char **s, size_t *len)
 }
 
 /* Feed one more physical line; 0 at end of input. */
+/*
+ * Parse bytes of one or more physical lines.  A lone CR ends a line too
+ * (old Mac exports): libcsv ends a row there, so the count of lines, and
+ * each row's FILE:LINE, must step with it.
+ */
+static void
+feed_bytes(struct csvr *r, char *s, size_t len)
+{
+	char *seg;
+	size_t k, slen;
+
+	while (len > 0) {
+		for (k = 0; k < len; k++)
+			if (s[k] == '\r' && (k + 1 == len || s[k + 1] != '\n')) {
+				k++;
+				break;
+			}
+		r->lineno++;
+		if (r->p.pstate == 0)
+			r->row_start = r->lineno;
+		seg = s;
+		slen = k;
+		unguard(r, &seg, &slen);
+		if (csv_parse(&r->p, seg, slen, cb_field, cb_row, r) != slen) {
+			/* a quote libcsv cannot place: hand the row over as bad */
+			if (r->cur.n == 0)
+				row_push(&r->cur, "", 0);
+			r->cur.bad = 1;
+			enqueue(r);
+			csv_free(&r->p);
+			parser_init(r);
+		}
+		s += k;
+		len -= k;
+	}
+}
+
+/* Feed one more physical line (LF-terminated); 0 at end of input. */
 static int
 feed_line(struct csvr *r)
 {
@@ -181,8 +220,14 @@ feed_line(struct csvr *r)
 
 	if (r->eof)
 		return 0;
-	errno = 0;
-	n = getline(&r->lbuf, &r->lcap, r->fp);
+	if (r->pending > 0) {
+		/* the header line csvr_open read to choose the delimiter */
+		n = r->pending;
+		r->pending = 0;
+	} else {
+		errno = 0;
+		n = getline(&r->lbuf, &r->lcap, r->fp);
+	}
 	if (n < 0) {
 		if (ferror(r->fp))
 			die(EXIT_IO, "%s: read error: %s", r->name,
@@ -197,25 +242,13 @@ feed_line(struct csvr *r)
 		}
 		return r->ndone > r->qhead;
 	}
-	r->lineno++;
 	s = r->lbuf;
 	len = (size_t)n;
-	if (r->lineno == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+	if (r->lineno == 0 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
 		s += 3;
 		len -= 3;
 	}
-	if (r->p.pstate == 0)
-		r->row_start = r->lineno;
-	unguard(r, &s, &len);
-	if (csv_parse(&r->p, s, len, cb_field, cb_row, r) != len) {
-		/* a quote libcsv cannot place: hand the row over as bad */
-		if (r->cur.n == 0)
-			row_push(&r->cur, "", 0);
-		r->cur.bad = 1;
-		enqueue(r);
-		csv_free(&r->p);
-		parser_init(r);
-	}
+	feed_bytes(r, s, len);
 	return 1;
 }
 
@@ -238,7 +271,7 @@ detect_delim(const char *line)
 {
 	int inq = 0, semi = 0, comma = 0, tab = 0;
 
-	for (; *line != '\0' && *line != '\n'; line++) {
+	for (; *line != '\0' && *line != '\n' && *line != '\r'; line++) {
 		if (*line == '"')
 			inq = !inq;
 		else if (!inq && *line == ';')
@@ -294,26 +327,13 @@ csvr_open_flags(FILE *fp, const char *name, int delim, int flags)
 		}
 		ungetc(c, r->fp);
 		errno = 0;
-		if (getline(&r->lbuf, &r->lcap, r->fp) < 0)
+		if ((r->pending = getline(&r->lbuf, &r->lcap, r->fp)) < 0)
 			die(EXIT_IO, "%s: read error: %s", r->name,
 			    strerror(errno ? errno : EIO));
 		delim = detect_delim(r->lbuf);
-		/* feed the header line we consumed */
 		r->delim = delim;
 		parser_init(r);
-		r->lineno = 1;
-		r->row_start = 1;
-		{
-			char *s = r->lbuf;
-			size_t len = strlen(s);
-
-			if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
-				s += 3;
-				len -= 3;
-			}
-			if (csv_parse(&r->p, s, len, cb_field, cb_row, r) != len)
-				die(EXIT_USAGE, "%s:1: malformed header", r->name);
-		}
+		/* next_row feeds the header line we consumed (r->pending) */
 	} else {
 		r->delim = delim;
 		parser_init(r);

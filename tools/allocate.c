@@ -226,7 +226,8 @@ load_rules(struct alloc *al, struct csvr *r)
 		    && rat_div(l->pot, l->round).d != 1)
 			/* CONTRACTS: a pot that is not whole units is an error */
 			die(EXIT_USAGE, "rules: line %s: pot: not a whole number "
-			    "of the money unit %s", l->id, F("round"));
+			    "of the money unit %s", l->id, *F("round") ? F("round") :
+			    "1");
 		l->accs = table_new();
 		al->lines = erealloc(al->lines, (al->n + 1) * sizeof *al->lines);
 		al->lines[al->n++] = l;

@@ -1,0 +1,213 @@
+# `make run MODEL=NAME IN=DIR OUT=DIR`: one model's year from the exports
+# in IN (the model's `inputs`: which profile reads which file for which
+# year; providers.csv beside them) to OUT (issue 15 "Pipelines"):
+#
+#   OUT/records/FILE          alf-ingest of each input (pseudonymised)
+#   OUT/activities.csv        alf-normalize of the model year's records
+#   OUT/activities-YYYY.csv   ... of another year's (an input's `year`)
+#   OUT/allocations.csv       alf-allocate over all activities
+#   OUT/invoices.csv          alf-invoice (PLAN=, ISSUED=: default IN/plan.csv
+#                             and IN/issued.csv when they exist)
+#   OUT/reports/              budget.txt (+ .html, .xlsx when alf-report
+#                             has those formats), closing.txt, reconcile.txt
+#   OUT/rejects/              every stage's rejected rows
+#   OUT/logs/STEP.log, .rc    each step's diagnostics, times and exit status
+#   OUT/summary.json          model, status, counts per step, pot totals,
+#                             sha256 of every input and output, tool version
+#
+# Every step runs in OUT (ingest in IN) with relative file names, so no
+# output holds a directory: `src` is FILE:LINE with FILE relative to IN.
+# A step's exit 1 (rejects, a failed reconciliation) is recorded and the
+# run goes on; 2 and 3 stop it (make then exits 2: the step's own status
+# is in OUT/logs/STEP.rc, which is what pipelines/nightly reports).
+# Make re-runs only what changed: each file depends on its inputs, the
+# model, the key and the program.  The key is $ALF_KEY_FILE, else the
+# demo's local key (pipelines/demo-key).  The programs are $ALF_BIN's when
+# set, else $(BIN)'s, built first.
+#
+# RECORDS_FROM=DIR takes the records from DIR instead of ingesting the
+# exports (make verify-close rebuilds a closing from its frozen records).
+ifndef ALF_RUN_MK
+ALF_RUN_MK	:= 1
+
+STAGE_TIMEOUT	?= 1800
+RUN_BIN		:= $(if $(ALF_BIN),$(abspath $(ALF_BIN)),$(abspath $(or $(BIN),bin)))
+RUN_DATADIR	:= $(abspath $(or $(ALF_DATADIR),$(DATADIR),pipelines))
+RUN_GOALS	:= $(filter run run-check close,$(MAKECMDGOALS))
+
+ifneq ($(RUN_GOALS),)
+RUN_IN		:= $(abspath $(IN))
+RUN_OUT		:= $(abspath $(or $(OUT),out/run/$(notdir $(MODEL))))
+# a model with a `/` is a path, else a name in the data dir
+RUN_MODEL_FILE	:= $(if $(findstring /,$(MODEL)),$(abspath $(MODEL)),$(RUN_DATADIR)/models/$(MODEL).json)
+RUN_MODEL	:= $(if $(findstring /,$(MODEL)),$(RUN_MODEL_FILE),$(MODEL))
+RUN_P		:= $(RUN_IN)/providers.csv
+RUN_YEAR	:= $(shell jq -r '.year // empty' '$(RUN_MODEL_FILE)' 2>/dev/null)
+# FILE PROFILE YEAR per input; `records` (or none) reads canonical records
+RUN_INPUTS	:= $(shell jq -r '.year as $$y | .inputs[]? | [.file, (.profile // "records"), (.year // $$y)] | map(tostring) | join(":")' '$(RUN_MODEL_FILE)' 2>/dev/null)
+RUN_YEARS	:= $(RUN_YEAR) $(filter-out $(RUN_YEAR),$(sort $(foreach i,$(RUN_INPUTS),$(word 3,$(subst :, ,$(i))))))
+RUN_PLAN	:= $(abspath $(or $(PLAN),$(wildcard $(RUN_IN)/plan.csv)))
+RUN_ISSUED	:= $(abspath $(or $(ISSUED),$(wildcard $(RUN_IN)/issued.csv)))
+RUN_RECORDS	:= $(if $(RECORDS_FROM),$(abspath $(RECORDS_FROM)))
+# the key only matters when exports are read
+RUN_KEY		:= $(if $(RUN_RECORDS),,$(abspath $(or $(ALF_KEY_FILE),$(if $(RUN_INPUTS),$(shell pipelines/demo-key)))))
+# reports: text always, html and xlsx when this alf-report writes them
+REPORT_FORMATS	?= txt $(shell $(RUN_BIN)/alf-report --help 2>&1 | grep -o -w -e html -e xlsx | sort -u)
+# in one order whatever the order asked for: the reconciliation lists them
+RUN_FORMATS	:= $(foreach f,txt html xlsx,$(filter $(f),$(REPORT_FORMATS)))
+
+run_fname	= $(subst /,_,$(1))
+run_file	= $(word 1,$(subst :, ,$(1)))
+run_profile	= $(word 2,$(subst :, ,$(1)))
+run_iyear	= $(word 3,$(subst :, ,$(1)))
+run_acts	= $(RUN_OUT)/activities$(if $(filter $(RUN_YEAR),$(1)),,-$(1)).csv
+run_recs	= $(foreach i,$(RUN_INPUTS),$(if $(filter $(1),$(call run_iyear,$(i))),records/$(call run_file,$(i))))
+
+RUN_ACTS	:= $(foreach y,$(RUN_YEARS),$(call run_acts,$(y)))
+RUN_REPORTS	:= $(foreach f,$(RUN_FORMATS),$(RUN_OUT)/reports/budget.$(f)) \
+		   $(RUN_OUT)/reports/closing.txt
+RUN_STEPS	:= $(foreach i,$(RUN_INPUTS),ingest-$(call run_fname,$(call run_file,$(i)))) \
+		   $(foreach y,$(RUN_YEARS),normalize$(if $(filter $(RUN_YEAR),$(y)),,-$(y))) \
+		   allocate invoice $(foreach f,$(RUN_FORMATS),report-budget-$(f)) \
+		   report-closing-txt report-reconcile-txt
+RUN_PROGS	:= $(foreach t,ingest normalize allocate invoice report,$(RUN_BIN)/alf-$(t))
+NOW		= date -u +%Y-%m-%dT%H:%M:%SZ
+# RUN_MEASURE=1: each step's wall, user and system seconds and peak RSS
+# (KiB) to logs/STEP.time (bench/national.mk reads them)
+RUN_TIMER	= $(if $(RUN_MEASURE),/usr/bin/time -f '%e %U %S %M' -o $$l.time)
+
+# step NAME DIR CMD...: run CMD in DIR, its diagnostics to the terminal
+# and to logs/NAME.log between two time stamps, its status to logs/NAME.rc;
+# true for 0 and 1.  A hung step is stopped after STAGE_TIMEOUT seconds and
+# counts as 3, as does a signal.
+RUN_STEP	= step() { n=$$1; d=$$2; shift 2; l=$(RUN_OUT)/logs/$$n; \
+		  mkdir -p $(RUN_OUT)/logs; rm -f $$l.rc; \
+		  echo "$$($(NOW)) start $$n" > $$l.log; \
+		  (cd "$$d" && exec $(RUN_TIMER) timeout -k 10 $(STAGE_TIMEOUT) "$$@") 2> $$l.err; rc=$$?; \
+		  case $$rc in 0|1|2|3) ;; *) echo "$$n: stopped (status $$rc)" >> $$l.err; rc=3;; esac; \
+		  cat $$l.err >&2; cat $$l.err >> $$l.log; rm -f $$l.err; \
+		  echo "$$($(NOW)) exit $$rc $$n" >> $$l.log; echo $$rc > $$l.rc; \
+		  [ $$rc -le 1 ]; }; step
+
+run: run-check $(RUN_OUT)/summary.json
+	@echo "run: $(MODEL) in $(RUN_OUT): $$(jq -r .status $(RUN_OUT)/summary.json)"
+
+# configuration first: exit 2 naming what is missing
+run-check:
+	@[ -n "$(MODEL)" ] || { echo "run: MODEL=NAME is required" >&2; exit 2; }
+	@[ -f "$(RUN_MODEL_FILE)" ] || { echo "run: no model $(RUN_MODEL_FILE)" >&2; exit 2; }
+	@[ -n "$(RUN_YEAR)" ] && [ -n "$(RUN_INPUTS)" ] || { echo "run: $(RUN_MODEL_FILE): no year or no inputs" >&2; exit 2; }
+	@[ -d "$(RUN_IN)" ] && [ -n "$(IN)" ] || { echo "run: IN=DIR is required, the directory of the exports ($(IN))" >&2; exit 2; }
+	@[ -f "$(RUN_P)" ] || { echo "run: $(RUN_P): no providers.csv beside the exports" >&2; exit 2; }
+	@for f in $(if $(RUN_RECORDS),$(addprefix $(RUN_RECORDS)/,$(foreach i,$(RUN_INPUTS),records/$(call run_file,$(i)))),$(addprefix $(RUN_IN)/,$(foreach i,$(RUN_INPUTS),$(call run_file,$(i))))); do \
+	    [ -e "$$f" ] || { echo "run: $$f: missing (an input of $(MODEL))" >&2; exit 2; }; done
+	@[ -n "$(RUN_RECORDS)" ] || [ -f "$(RUN_KEY)" ] || { echo "run: no key file ($(RUN_KEY)): set ALF_KEY_FILE" >&2; exit 2; }
+ifeq ($(ALF_BIN),)
+	@$(MAKE) --no-print-directory all
+endif
+	@mkdir -p $(RUN_OUT)/logs $(RUN_OUT)/records $(RUN_OUT)/rejects $(RUN_OUT)/reports
+
+# ingest: each export as its profile reads it, from inside IN
+define run_ingest
+ifeq ($(RUN_RECORDS),)
+$(RUN_OUT)/records/$(call run_file,$(1)): $(RUN_IN)/$(call run_file,$(1)) $(RUN_MODEL_FILE) $(RUN_KEY) $(RUN_BIN)/alf-ingest | run-check
+	@mkdir -p $$(dir $$@) $(dir $(RUN_OUT)/rejects/ingest/$(call run_file,$(1)))
+	@$$(RUN_STEP) ingest-$(call run_fname,$(call run_file,$(1))) $(RUN_IN) $(RUN_BIN)/alf-ingest \
+	    $(if $(filter records,$(call run_profile,$(1))),,--profile $(call run_profile,$(1))) \
+	    --key-file $(RUN_KEY) --year $(call run_iyear,$(1)) \
+	    --rejects $(RUN_OUT)/rejects/ingest/$(call run_file,$(1)) -o $$@ $(call run_file,$(1))
+else
+$(RUN_OUT)/records/$(call run_file,$(1)): $(RUN_RECORDS)/records/$(call run_file,$(1)) | run-check
+	@mkdir -p $$(dir $$@)
+	cp $$< $$@
+endif
+endef
+$(foreach i,$(RUN_INPUTS),$(eval $(call run_ingest,$(i))))
+
+# normalize: one budget year's records, from inside OUT
+define run_normalize
+$(call run_acts,$(1)): $(addprefix $(RUN_OUT)/,$(call run_recs,$(1))) $(RUN_P) $(RUN_BIN)/alf-normalize | run-check
+	@$$(RUN_STEP) normalize$(if $(filter $(RUN_YEAR),$(1)),,-$(1)) $(RUN_OUT) $(RUN_BIN)/alf-normalize \
+	    --providers $(RUN_P) --year $(1) \
+	    --rejects rejects/activities$(if $(filter $(RUN_YEAR),$(1)),,-$(1)).csv \
+	    -o $$(notdir $$@) $(call run_recs,$(1))
+endef
+$(foreach y,$(RUN_YEARS),$(eval $(call run_normalize,$(y))))
+
+$(RUN_OUT)/allocations.csv: $(RUN_ACTS) $(RUN_MODEL_FILE) $(RUN_P) $(RUN_BIN)/alf-allocate | run-check
+	@$(RUN_STEP) allocate $(RUN_OUT) $(RUN_BIN)/alf-allocate --model $(RUN_MODEL) \
+	    --providers $(RUN_P) --rejects rejects/allocations.csv -o allocations.csv \
+	    $(notdir $(RUN_ACTS))
+
+$(RUN_OUT)/invoices.csv: $(RUN_OUT)/allocations.csv $(call run_acts,$(RUN_YEAR)) $(RUN_PLAN) $(RUN_ISSUED) $(RUN_MODEL_FILE) $(RUN_P) $(RUN_BIN)/alf-invoice | run-check
+	@$(RUN_STEP) invoice $(RUN_OUT) $(RUN_BIN)/alf-invoice --model $(RUN_MODEL) \
+	    --providers $(RUN_P) --activities activities.csv \
+	    $(if $(RUN_PLAN),--plan $(RUN_PLAN)) $(if $(RUN_ISSUED),--issued $(RUN_ISSUED)) \
+	    --rejects rejects/invoices.csv -o invoices.csv allocations.csv
+
+run_fmt		= $(if $(filter txt,$(1)),text,$(1))
+$(RUN_OUT)/reports/budget.%: $(RUN_OUT)/allocations.csv $(RUN_MODEL_FILE) $(RUN_P) $(RUN_BIN)/alf-report | run-check
+	@mkdir -p $(dir $@)
+	@$(RUN_STEP) report-budget-$* $(RUN_OUT) $(RUN_BIN)/alf-report budget \
+	    --model $(RUN_MODEL) --providers $(RUN_P) --format $(call run_fmt,$*) \
+	    -o reports/budget.$* allocations.csv
+
+$(RUN_OUT)/reports/closing.txt: $(RUN_OUT)/allocations.csv $(RUN_OUT)/invoices.csv $(RUN_MODEL_FILE) $(RUN_P) $(RUN_BIN)/alf-report | run-check
+	@mkdir -p $(dir $@)
+	@$(RUN_STEP) report-closing-txt $(RUN_OUT) $(RUN_BIN)/alf-report closing \
+	    --model $(RUN_MODEL) --providers $(RUN_P) -o reports/closing.txt \
+	    allocations.csv invoices.csv
+
+# counts of every step before the reconciliation, which checks they add
+# up: one line per step (stage, exit, then the summary line's five counts)
+# turned into JSON objects by one jq
+RUN_COUNTS	= for n in $(1); do [ -f logs/$$n.log ] || continue; \
+		  printf '%s %s %s\n' $$n "$$(cat logs/$$n.rc 2>/dev/null || echo 3)" \
+		    "$$(sed -n 's/^alf-[a-z]*: \([0-9]*\) read, \([0-9]*\) accepted, \([0-9]*\) rejected, \([0-9]*\) merged; \([0-9]*\) written$$/\1 \2 \3 \4 \5/p' logs/$$n.log | tail -n 1)"; \
+		  done | jq -R -c 'split(" ") | {program: ("alf-" + (.[0] | sub("-.*"; ""))), stage: .[0], exit: (.[1] | tonumber)} \
+		    + (if (.[6] // "") != "" then {read: (.[2] | tonumber), accepted: (.[3] | tonumber), rejected: (.[4] | tonumber), merged: (.[5] | tonumber), written: (.[6] | tonumber)} else {} end)'
+
+$(RUN_OUT)/logs/stages.json: $(RUN_OUT)/invoices.csv $(RUN_REPORTS) | run-check
+	@cd $(RUN_OUT) && { $(if $(RUN_RECORDS),jq -c '.stages[]? | select(.program == "alf-ingest")' $(RUN_RECORDS)/summary.json;) \
+	    $(call RUN_COUNTS,$(filter-out report-reconcile-txt,$(RUN_STEPS))); } | jq -s '{stages: .}' > $@.tmp && mv $@.tmp $@
+
+$(RUN_OUT)/reports/reconcile.txt: $(RUN_OUT)/logs/stages.json | run-check
+	@$(RUN_STEP) report-reconcile-txt $(RUN_OUT) $(RUN_BIN)/alf-report reconcile \
+	    --model $(RUN_MODEL) --providers $(RUN_P) --summary logs/stages.json \
+	    -o reports/reconcile.txt allocations.csv invoices.csv
+
+RUN_SUMMARY_JQ	= {model: $$model, year: ($$year | tonumber), status: $$status, exit: $$exit, version: $$version, key_sha256: (if $$key_sha256 == "" then null else $$key_sha256 end), records_from_closing: ($$records_from == "yes"), stages: $$stages, pots: $$pots, inputs: $$inputs, reference: $$reference, outputs: $$outputs}
+# sha256 of the files named on standard input, as [{file, sha256}]
+RUN_SHA		= xargs -r sha256sum | jq -R -s 'split("\n") | map(select(length > 0) | capture("^(?<sha256>[0-9a-f]+)  (?<file>.*)$$") | {file, sha256})'
+RUN_DATAFILES	= $(RUN_DATADIR)/streams.csv $(RUN_DATADIR)/model.jq \
+		  $(foreach i,$(RUN_INPUTS),$(if $(filter records,$(call run_profile,$(i))),,$(RUN_DATADIR)/profiles/$(call run_profile,$(i))))
+
+$(RUN_OUT)/summary.json: $(RUN_OUT)/reports/reconcile.txt | run-check
+	@cd $(RUN_OUT) && \
+	steps=$$($(call RUN_COUNTS,$(RUN_STEPS)) | jq -s .) && \
+	worst=$$(cat $(addprefix logs/,$(addsuffix .rc,$(RUN_STEPS))) 2>/dev/null | sort -n | tail -n 1) && \
+	ins=$$($(if $(RUN_RECORDS),cd $(RUN_RECORDS) && find records -type f | LC_ALL=C sort,cd $(RUN_IN) && printf '%s\n' $(foreach i,$(RUN_INPUTS),$(call run_file,$(i)))) | $(RUN_SHA)) && \
+	refs=$$(printf '%s\n' $(RUN_P) $(RUN_MODEL_FILE) $(sort $(RUN_DATAFILES)) $(RUN_PLAN) $(RUN_ISSUED) | $(RUN_SHA)) && \
+	outs=$$(find . -path ./logs -prune -o -type f ! -name summary.json ! -name '*.tmp*' -print | \
+	    sed 's|^\./||' | LC_ALL=C sort | $(RUN_SHA)) && \
+	pots=$$(jq -r '.lines[]? | select(.pot != null) | [.id, .pot] | @tsv' $(RUN_MODEL_FILE) > logs/pots.tsv && \
+	    awk -F , 'BEGIN { while ((getline l < "logs/pots.tsv") > 0) { split(l, f, "\t"); \
+	            pot[f[1]] = f[2]; order[++n] = f[1] } } \
+	        FNR > 1 { split($$NF, k, "."); sum[$$2] += k[1] * 100 + k[2] } \
+	        END { for (i = 1; i <= n; i++) { l = order[i]; v = sum[l] + 0; kr = int(v / 100); \
+	          printf "%s\t%s\t%.0f.%02d\n", l, pot[l], kr, v - kr * 100 } }' allocations.csv | \
+	    jq -R -s 'split("\n") | map(select(length > 0) | split("\t") | {line: .[0], pot: .[1], allocated: .[2]})') && \
+	jq -n --arg model "$(notdir $(basename $(RUN_MODEL_FILE)))" --arg year "$(RUN_YEAR)" \
+	    --arg status "$$(case $$worst in 0) echo ok;; 1) echo rejects;; *) echo failed;; esac)" \
+	    --argjson exit "$$worst" \
+	    --arg version "$$($(RUN_BIN)/alf-ingest --version | awk '{print $$2}')" \
+	    --arg key_sha256 "$(if $(RUN_KEY),$$(sha256sum < $(RUN_KEY) | cut -d' ' -f1))" \
+	    --arg records_from "$(if $(RUN_RECORDS),yes)" \
+	    --argjson stages "$$steps" --argjson inputs "$$ins" --argjson reference "$$refs" \
+	    --argjson outputs "$$outs" --argjson pots "$$pots" \
+	    '$(RUN_SUMMARY_JQ)' \
+	    > summary.json.tmp && mv summary.json.tmp summary.json
+
+.PHONY: run run-check
+endif
+endif

@@ -1,0 +1,107 @@
+#!/usr/bin/env bats
+# The annual closing (issue 15 "Annual closing"): `make close` freezes the
+# pseudonymised records, reference data, outputs, key fingerprint and
+# MANIFEST; `make verify-close` rebuilds every output byte for byte, under
+# another TZ, locale (sv_SE.UTF-8) and directory, and names what differs.
+load helper
+
+setup() {
+	common_setup
+	export ALF_BIN ALF_KEY_FILE
+	ALF_KEY_FILE=$(make_key)
+	unset REPORT_FORMATS ALF_DATADIR
+	IN="$W/in"
+	cp -R "$FIX/stockholm-2024" "$IN"
+}
+
+alf_make() {
+	make -s --no-print-directory -C "$ROOT" -f Makefile -f pipelines/run.mk \
+	    -f pipelines/close.mk BUILD="$W/build" "$@"
+}
+
+close_once() {
+	[ -d "$W/c" ] || alf_make close MODEL=stockholm-2024 IN="$IN" CLOSE="$W/c" 2> /dev/null
+}
+
+@test "close: records, reference data, outputs, key fingerprint and MANIFEST; no exports, numbers or names" {
+	run alf_make close MODEL=stockholm-2024 IN="$IN" CLOSE="$W/c"
+	assert_success
+	assert_output --partial "close: $W/c: "
+	c="$W/c"
+	for f in records/hap.csv records/klipp-2024.csv records/hr-2024.csv records/kvantiteter-2023.csv \
+	    providers.csv data/models/stockholm-2024.json data/streams.csv data/model.jq \
+	    outputs/allocations.csv outputs/invoices.csv outputs/activities.csv \
+	    outputs/reports/budget.txt outputs/reports/closing.txt summary.json MANIFEST; do
+		[ -s "$c/$f" ] || { echo "missing $f"; return 1; }
+	done
+	[ "$(cat "$c/key.sha256")" = "$(sha256sum < "$ALF_KEY_FILE" | cut -d' ' -f1)" ]
+	grep -qx "$(sha256sum < "$IN/klipp-2024.csv" | cut -d' ' -f1)  klipp-2024.csv" "$c/exports.sha256"
+	[ "$(wc -l < "$c/exports.sha256")" -eq 4 ]
+	# never a raw export, a personal identity number, a name or the key
+	[ ! -e "$c/klipp-2024.csv" ] && [ ! -e "$c/records/../hr-2024.csv" ]
+	run grep -rlF -f <(grep -v '^#' "$FIX/stockholm-2024/pnrs.txt"; grep -v '^#' "$FIX/stockholm-2024/pnrs.txt" | cut -c3-) "$c"
+	assert_failure
+	run grep -rl -e 'Hugo Hassan' -e 'Hugo Sjöberg' "$c"
+	assert_failure
+	run grep -rlF "$(head -c 32 "$ALF_KEY_FILE" | base64)" "$c"
+	assert_failure
+	# MANIFEST: version, build flags, every file's sha256
+	grep -q "^# version $(cd "$ROOT" && git describe --always --dirty --tags)$" "$c/MANIFEST"
+	grep -q '^# build CC=.* CFLAGS=' "$c/MANIFEST"
+	[ "$(grep -c '^[0-9a-f]\{64\}  ' "$c/MANIFEST")" -eq "$(find "$c" -type f ! -name MANIFEST | wc -l)" ]
+	(cd "$c" && grep -v '^#' MANIFEST | sha256sum -c --quiet -)
+	# a closing is never overwritten
+	run alf_make close MODEL=stockholm-2024 IN="$IN" CLOSE="$W/c"
+	assert_failure 2
+	assert_output --partial "exists: a closing is never overwritten"
+}
+
+@test "verify-close: rebuilt byte for byte under another TZ, sv_SE.UTF-8 and directory" {
+	locale -a | grep -qix 'sv_SE.utf-\?8'
+	close_once
+	mkdir -p "$W/elsewhere/deeper"
+	cp -a "$W/c" "$W/elsewhere/deeper/closing"
+	cd /
+	TZ=Pacific/Chatham LC_ALL=sv_SE.UTF-8 run alf_make verify-close CLOSE="$W/elsewhere/deeper/closing"
+	assert_success
+	n=$(cd "$W/c/outputs" && find . -type f | wc -l)
+	[ "$n" -ge 10 ]
+	assert_output "verify-close: $W/elsewhere/deeper/closing: $n outputs rebuilt byte for byte"
+}
+
+@test "close: two closings in other directories, TZ and locale give the same bytes" {
+	locale -a | grep -qix 'sv_SE.utf-\?8'
+	close_once
+	mkdir "$W/other"
+	cp -R "$IN" "$W/other/exports"
+	cd "$W/other"
+	TZ=America/St_Johns LC_ALL=sv_SE.UTF-8 alf_make close MODEL=stockholm-2024 IN="$W/other/exports" \
+	    CLOSE="$W/other/c" 2> /dev/null
+	diff -r "$W/c/outputs" "$W/other/c/outputs"
+	diff -r "$W/c/records" "$W/other/c/records"
+	# the workbook too, when there is one
+	if [ -f "$W/c/outputs/reports/budget.xlsx" ]; then cmp "$W/c/outputs/reports/budget.xlsx" "$W/other/c/outputs/reports/budget.xlsx"; fi
+}
+
+@test "verify-close: a changed output or frozen input is found and named" {
+	close_once
+	cp -a "$W/c" "$W/c2"
+	chmod u+w "$W/c2/outputs/allocations.csv"
+	sed -i 's/,SLSO,2024,share,225.34,hap,,1467851.00$/,SLSO,2024,share,225.34,hap,,1467852.00/' "$W/c2/outputs/allocations.csv"
+	run alf_make verify-close CLOSE="$W/c2"
+	assert_failure
+	assert_output --partial "outputs/allocations.csv: FAILED"
+	assert_output --partial "verify-close: outputs/allocations.csv differs:"
+	assert_output --partial "-2024,3.3-alf,\"Lokaler, undervisning - läkarprogrammet\",ALF,education,HSF,SLSO,2024,share,225.34,hap,,1467852.00"
+	assert_output --partial "+2024,3.3-alf,\"Lokaler, undervisning - läkarprogrammet\",ALF,education,HSF,SLSO,2024,share,225.34,hap,,1467851.00"
+	assert_output --partial "verify-close: $W/c2: 1 outputs differ"
+	# a frozen record changed: MANIFEST says so, and the outputs follow
+	cp -a "$W/c" "$W/c3"
+	chmod u+w "$W/c3/records/hap.csv"
+	sed -i 's/,225.34,/,225.00,/' "$W/c3/records/hap.csv"
+	run alf_make verify-close CLOSE="$W/c3"
+	assert_failure
+	assert_output --partial "records/hap.csv: FAILED"
+	assert_output --partial "verify-close: outputs/allocations.csv differs:"
+	assert_output --partial "verify-close: outputs/activities.csv differs:"
+}

@@ -1,0 +1,249 @@
+#!/usr/bin/env bats
+# `make run` (pipelines/run.mk) and pipelines/nightly (issue 15
+# "Pipelines", "Nightly", "Faults"): Stockholm 2024's exports end to end,
+# rejects recorded, 2 and 3 stopping, re-running only what changed, the
+# lock, atomic publication, --keep, and SIGKILL at every stage.
+load helper
+
+setup() {
+	common_setup
+	export ALF_BIN ALF_KEY_FILE
+	ALF_KEY_FILE=$(make_key)
+	unset REPORT_FORMATS ALF_DATADIR
+	IN="$W/in"
+	cp -R "$FIX/stockholm-2024" "$IN"
+}
+
+# make with the pipeline fragments, whether or not the Makefile includes them
+alf_make() {
+	make -s --no-print-directory -C "$ROOT" -f Makefile -f pipelines/run.mk \
+	    BUILD="$W/build" "$@"
+}
+
+nightly() {
+	"$ROOT/pipelines/nightly" "$@"
+}
+
+# a bin directory whose alf-$1 runs $2 (shell) before the real program
+wrap_bin() {
+	local t
+	mkdir -p "$W/wbin"
+	for t in ingest normalize allocate invoice report; do
+		printf '#!/bin/sh\nexec %s/alf-%s "$@"\n' "$ALF_BIN" "$t" > "$W/wbin/alf-$t"
+	done
+	printf '#!/bin/sh\n%s\nexec %s/alf-%s "$@"\n' "$2" "$ALF_BIN" "$1" > "$W/wbin/alf-$1"
+	chmod +x "$W/wbin/"alf-*
+}
+
+@test "make run: Stockholm 2024 from the exports, every stage's output, src relative to IN" {
+	run alf_make run MODEL=stockholm-2024 IN="$IN" OUT="$W/out"
+	assert_success
+	assert_output --partial "run: stockholm-2024 in $W/out: ok"
+	o="$W/out"
+	for f in records/hap.csv records/klipp-2024.csv records/hr-2024.csv \
+	    records/kvantiteter-2023.csv activities.csv activities-2023.csv \
+	    allocations.csv invoices.csv reports/budget.txt reports/closing.txt \
+	    reports/reconcile.txt rejects/activities.csv summary.json; do
+		[ -s "$o/$f" ] || { echo "missing $f"; return 1; }
+	done
+	# the directive's 3.2 figure, and the same bytes as the stages by hand
+	[ "$(csv_get "$o/allocations.csv" amount provider SLSO | head -1)" = 22938260.00 ]
+	[ "$(sed -n 2p "$o/records/hap.csv" | awk -F, '{print $NF}')" = hap.csv:2 ]
+	[ "$(sed -n 2p "$o/records/klipp-2024.csv" | awk -F, '{print $NF}')" = klipp-2024.csv:2 ]
+	# html and xlsx exactly when this alf-report writes them
+	for f in html xlsx; do
+		if alf-report --help 2>&1 | grep -qw $f; then [ -s "$o/reports/budget.$f" ]
+		else [ ! -e "$o/reports/budget.$f" ]; fi
+	done
+	# no output names a directory
+	run grep -rl -e "$W" -e "$ROOT" "$o" --exclude-dir=logs --exclude=summary.json
+	assert_failure
+	grep -q '^vidarefakturering netto noll .*ok$' "$o/reports/reconcile.txt"
+}
+
+@test "make run: summary.json holds model, status, counts per stage, pot totals and sha256 of inputs and outputs" {
+	alf_make run MODEL=stockholm-2024 IN="$IN" OUT="$W/out" 2> /dev/null
+	s="$W/out/summary.json"
+	[ "$(jq -r '.model, .status, .exit, .year' "$s" | tr '\n' ' ')" = "stockholm-2024 ok 0 2024 " ]
+	[ "$(jq -r .version "$s")" = "$(alf-ingest --version | cut -d' ' -f2)" ]
+	[ "$(jq -c '.stages[] | select(.stage == "ingest-hap.csv") | [.program, .exit, .read, .accepted, .rejected, .merged, .written]' "$s")" = '["alf-ingest",0,7,7,0,0,7]' ]
+	[ "$(jq -c '.stages[] | select(.stage == "normalize") | [.read, .written]' "$s")" = '[41,127]' ]
+	[ "$(jq -r '[.stages[].stage] | join(" ")' "$s")" = "$(jq -r '[.stages[].stage] | join(" ")' "$s")" ]
+	[ "$(jq -r '.stages[0].stage, .stages[-1].stage' "$s" | tr '\n' ' ')" = "ingest-hap.csv report-reconcile-txt " ]
+	[ "$(jq -c '.pots[] | select(.line == "3.3-alf") | [.pot, .allocated]' "$s")" = '["7680000","7680000.00"]' ]
+	[ "$(jq -r '.inputs[] | select(.file == "klipp-2024.csv") | .sha256' "$s")" = \
+	    "$(sha256sum < "$IN/klipp-2024.csv" | cut -d' ' -f1)" ]
+	[ "$(jq -r '.outputs[] | select(.file == "allocations.csv") | .sha256' "$s")" = \
+	    "$(sha256sum < "$W/out/allocations.csv" | cut -d' ' -f1)" ]
+	[ "$(jq -r .key_sha256 "$s")" = "$(sha256sum < "$ALF_KEY_FILE" | cut -d' ' -f1)" ]
+	# every output but summary.json and the logs is listed
+	[ "$(jq '.outputs | length' "$s")" -eq "$(cd "$W/out" && find . -path ./logs -prune -o -type f ! -name summary.json -print | wc -l)" ]
+	# the reconciliation checked the counts add up, and they do
+	grep -q '^rader .*ingest-hap.csv: read = accepted + rejected + merged' "$W/out/reports/reconcile.txt"
+}
+
+@test "make run: a model whose inputs are canonical records (profile records)" {
+	jq '.model = "records-demo" | .inputs = [{"file": "hap.csv", "profile": "records"}, {"file": "hap2.csv", "profile": "records"}]' \
+	    "$MODELS/stockholm-2024.json" > "$W/records-demo.json"
+	sed -n '1p;3p' "$IN/hap.csv" > "$IN/hap2.csv"
+	sed -i 3d "$IN/hap.csv"
+	run alf_make run MODEL="$W/records-demo.json" IN="$IN" OUT="$W/out"
+	assert_success
+	[ "$(jq -r .model "$W/out/summary.json")" = records-demo ]
+	[ "$(jq -r '[.stages[].stage] | .[0:3] | join(" ")' "$W/out/summary.json")" = "ingest-hap.csv ingest-hap2.csv normalize" ]
+	[ "$(grep -c '^2024,3.2,' "$W/out/allocations.csv")" -eq 7 ]
+	[ "$(csv_get "$W/out/allocations.csv" amount provider DS | head -1)" = 9459716.00 ]
+	grep -q ',hap2.csv:2$' "$W/out/activities.csv"
+}
+
+@test "make run: re-runs only what changed" {
+	alf_make run MODEL=stockholm-2024 IN="$IN" OUT="$W/out" 2> /dev/null
+	cp -R "$W/out/logs" "$W/logs1"
+	sleep 1
+	run alf_make run MODEL=stockholm-2024 IN="$IN" OUT="$W/out"
+	assert_success
+	assert_output "run: stockholm-2024 in $W/out: ok"
+	diff -r "$W/logs1" "$W/out/logs"
+	# one export changes: its ingest and what follows run again, not the others
+	sed -i 's/225.34/225.35/' "$IN/hap.csv"
+	alf_make run MODEL=stockholm-2024 IN="$IN" OUT="$W/out" 2> /dev/null
+	! cmp -s "$W/logs1/ingest-hap.csv.log" "$W/out/logs/ingest-hap.csv.log"
+	cmp "$W/logs1/ingest-klipp-2024.csv.log" "$W/out/logs/ingest-klipp-2024.csv.log"
+	cmp "$W/logs1/normalize-2023.log" "$W/out/logs/normalize-2023.log"
+	! cmp -s "$W/logs1/allocate.log" "$W/out/logs/allocate.log"
+	grep -q ',SLSO,2024,rate,225.35,hap,' "$W/out/allocations.csv"
+}
+
+@test "make run: a stage's exit 1 is recorded and the run goes on" {
+	printf 'hap,,SLSO,,,,KI,,,2024,,-3,hap,\nhap,,SLSO,,,,KI,,,2024\n' >> "$IN/hap.csv"
+	run alf_make run MODEL=stockholm-2024 IN="$IN" OUT="$W/out"
+	assert_success
+	assert_output --partial "run: stockholm-2024 in $W/out: rejects"
+	[ "$(cat "$W/out/logs/ingest-hap.csv.rc")" = 1 ]
+	[ "$(jq -c '.stages[] | select(.stage == "ingest-hap.csv") | [.exit, .read, .accepted, .rejected]' "$W/out/summary.json")" = '[1,9,7,2]' ]
+	[ "$(jq -r '.status, .exit' "$W/out/summary.json" | tr '\n' ' ')" = "rejects 1 " ]
+	# both rows rejected with their line, the short one not padded
+	[ "$(awk -F, 'NR > 1 {print $NF}' "$W/out/rejects/ingest/hap.csv" | tr '\n' ' ')" = "hap.csv:9 hap.csv:10 " ]
+	[ -s "$W/out/invoices.csv" ] && [ -s "$W/out/reports/budget.txt" ]
+	[ "$(csv_get "$W/out/allocations.csv" amount provider SLSO | head -1)" = 22938260.00 ]
+}
+
+@test "make run: exit 2 and 3 stop the run, naming the cause" {
+	rm "$IN/providers.csv"
+	run alf_make run MODEL=stockholm-2024 IN="$IN" OUT="$W/out"
+	assert_failure 2
+	assert_output --partial "providers.csv: no providers.csv beside the exports"
+	[ ! -e "$W/out/allocations.csv" ]
+	cp "$FIX/stockholm-2024/providers.csv" "$IN/"
+	# a profile that does not exist: ingest's exit 2 stops everything
+	jq '.inputs[1].profile = "no-such-profile"' "$MODELS/stockholm-2024.json" > "$W/m.json"
+	run alf_make run MODEL="$W/m.json" IN="$IN" OUT="$W/out"
+	assert_failure
+	[ "$(cat "$W/out/logs/ingest-klipp-2024.csv.rc")" = 2 ]
+	[ ! -e "$W/out/records/klipp-2024.csv" ] && [ ! -e "$W/out/activities.csv" ]
+	[ ! -e "$W/out/summary.json" ]
+	# an export that cannot be read (a directory): 3
+	rm "$IN/hr-2024.csv" && mkdir "$IN/hr-2024.csv"
+	run alf_make run MODEL=stockholm-2024 IN="$IN" OUT="$W/out2"
+	assert_failure
+	[ "$(cat "$W/out2/logs/ingest-hr-2024.csv.rc")" = 3 ]
+	[ ! -e "$W/out2/allocations.csv" ]
+}
+
+@test "nightly: publishes OUT/current atomically, quiet when all is accepted, per-stage log" {
+	run nightly stockholm-2024 "$IN" "$W/n"
+	assert_success
+	assert_output ""
+	[ -L "$W/n/current" ]
+	t=$(readlink "$W/n/current")
+	[[ $t == runs/2* ]]
+	[ "$(jq -r .status "$W/n/current/summary.json")" = ok ]
+	[ "$(csv_get "$W/n/current/allocations.csv" amount provider SLSO | head -1)" = 22938260.00 ]
+	log=$(ls "$W/n/logs/"*.log)
+	grep -Eq '^20[0-9-]+T[0-9:]+Z step ingest-hap.csv: exit 0, 20[0-9T:-]+Z \.\. 20[0-9T:-]+Z, 7 read, 7 accepted, 0 rejected, 0 merged; 7 written$' "$log"
+	grep -Eq 'step allocate: exit 0, .*138 read, 138 accepted, 0 rejected, 0 merged; 143 written$' "$log"
+	grep -q "published $t as current, status ok" "$log"
+	[ -z "$(ls "$W/n/.work")" ]
+	[ -f "$W/n/current/logs/nightly.log" ] && [ -f "$W/n/current/logs/make.log" ]
+}
+
+@test "nightly: a second run while one holds the lock exits 75 at once" {
+	mkdir -p "$W/n"
+	flock "$W/n/.lock" sleep 5 3>&- &
+	sleep 0.5
+	SECONDS=0
+	run nightly stockholm-2024 "$IN" "$W/n"
+	assert_failure 75
+	assert_output "nightly: another run of $W/n is in progress (lock $W/n/.lock held); not starting"
+	[ $SECONDS -lt 3 ]
+	[ ! -e "$W/n/current" ]
+	wait
+}
+
+@test "nightly: rejects publish with exit 1; configuration 2 and failure 3 leave current untouched" {
+	nightly stockholm-2024 "$IN" "$W/n"
+	first=$(readlink "$W/n/current")
+	sum=$(sha256sum < "$W/n/current/allocations.csv")
+	# rejects: published, exit 1, the log mailed (printed)
+	printf 'hap,,SLSO,,,,KI,,,2024,,-3,hap,\n' >> "$IN/hap.csv"
+	run nightly stockholm-2024 "$IN" "$W/n"
+	assert_failure 1
+	assert_output --partial "step ingest-hap.csv: exit 1"
+	assert_output --partial "status rejects"
+	second=$(readlink "$W/n/current")
+	[ "$second" != "$first" ]
+	# configuration: no providers.csv
+	mv "$IN/providers.csv" "$W/providers.csv"
+	run nightly stockholm-2024 "$IN" "$W/n"
+	assert_failure 2
+	assert_output --partial "no providers.csv beside the exports"
+	assert_output --partial "current left as it was ($second)"
+	[ "$(readlink "$W/n/current")" = "$second" ]
+	mv "$W/providers.csv" "$IN/"
+	# a stage fails (exit 3): the last publication stays, the failed run is kept
+	wrap_bin allocate 'echo "alf-allocate: disk on fire" >&2; exit 3'
+	run nightly --bin "$W/wbin" stockholm-2024 "$IN" "$W/n"
+	assert_failure 3
+	assert_output --partial "step allocate: exit 3"
+	assert_output --partial "alf-allocate: disk on fire"
+	[ "$(readlink "$W/n/current")" = "$second" ]
+	[ "$(ls "$W/n/failed" | wc -l)" -eq 2 ]
+	grep -q 'disk on fire' "$W/n/failed/"*/logs/allocate.log
+}
+
+@test "nightly --keep 1 keeps the last run, current the newest" {
+	for i in 1 2; do nightly --keep 1 stockholm-2024 "$IN" "$W/n"; done
+	[ "$(ls "$W/n/runs" | wc -l)" -eq 1 ]
+	[ "$(readlink "$W/n/current")" = "runs/$(ls "$W/n/runs")" ]
+	[ "$(jq -r .status "$W/n/current/summary.json")" = ok ]
+	[ "$(ls "$W/n/logs" | wc -l)" -eq 2 ]
+	run nightly --keep 0 stockholm-2024 "$IN" "$W/n"
+	assert_failure 2
+}
+
+@test "nightly: SIGKILL at each stage leaves OUT/current intact, and the next run succeeds" {
+	nightly stockholm-2024 "$IN" "$W/n"
+	first=$(readlink "$W/n/current")
+	sum=$(cd "$W/n/current" && find . -type f | LC_ALL=C sort | xargs sha256sum)
+	for t in ingest normalize allocate invoice report; do
+		rm -f "$W/at"
+		wrap_bin $t "echo \$\$ > $W/at; exec sleep 60"
+		setsid "$ROOT/pipelines/nightly" --bin "$W/wbin" stockholm-2024 "$IN" "$W/n" \
+		    > /dev/null 2>&1 3>&- &
+		pid=$!
+		for i in $(seq 100); do [ -s "$W/at" ] && break; sleep 0.1; done
+		[ -s "$W/at" ] || { echo "never reached $t"; return 1; }
+		# the whole run dies at once, as in a crash
+		kill -KILL -- -$pid "$(cat "$W/at")" 2> /dev/null || true
+		wait $pid || true
+		[ "$(readlink "$W/n/current")" = "$first" ] || { echo "current moved at $t"; return 1; }
+		[ "$(cd "$W/n/current" && find . -type f | LC_ALL=C sort | xargs sha256sum)" = "$sum" ]
+		[ -n "$(ls "$W/n/.work")" ]
+	done
+	run nightly stockholm-2024 "$IN" "$W/n"
+	assert_success
+	[ "$(readlink "$W/n/current")" != "$first" ]
+	[ "$(jq -r .status "$W/n/current/summary.json")" = ok ]
+	[ -z "$(ls "$W/n/.work")" ]
+	cmp "$W/n/current/allocations.csv" "$W/n/$first/allocations.csv"
+}
