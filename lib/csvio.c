@@ -456,8 +456,12 @@ csvw_field(FILE *fp, const char *s, int first)
 
 	if (!first)
 		putc_unlocked(',', fp);
-	/* the common case, nothing to quote, in one write */
-	if (s[n = strcspn(s, ",\"\r\n")] == '\0') {
+	/*
+	 * The common case, nothing to quote, in one write.  A space at either
+	 * end is quoted too: readers (ours, on libcsv) trim unquoted spaces.
+	 */
+	if (s[n = strcspn(s, ",\"\r\n")] == '\0' &&
+	    (n == 0 || (s[0] != ' ' && s[n - 1] != ' '))) {
 		fwrite_unlocked(s, 1, n, fp);
 		return;
 	}
@@ -481,6 +485,11 @@ csvw_row(FILE *fp, const char *const *fields, int n)
 {
 	int i;
 
+	/* a lone empty field would be a blank line, which readers skip */
+	if (n == 1 && *fields[0] == '\0') {
+		fputs("\"\"\n", fp);
+		return;
+	}
 	for (i = 0; i < n; i++)
 		csvw_field(fp, fields[i], i == 0);
 	csvw_end(fp);

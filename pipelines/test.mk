@@ -7,7 +7,9 @@ test: deps test-deps
 	$(MAKE) all
 	ALF_BIN=$(CURDIR)/$(BIN) bats $(BATS_FLAGS) $(TESTS)
 
-# the whole suite again on binaries built with ASan and UBSan
+# the whole suite again on binaries built with ASan and UBSan; the fuzz
+# targets are built with their own sanitizers and ran in `make test`
+ASAN_TESTS	?= $(filter-out tests/fuzz.bats,$(wildcard $(TESTS)/*.bats))
 ASAN_CFLAGS	= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 		  -fno-sanitize-recover=all
 asan: deps test-deps
@@ -15,6 +17,6 @@ asan: deps test-deps
 	    LDFLAGS='-fsanitize=address,undefined' all
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	    ALF_BIN=$(CURDIR)/bin-asan bats $(BATS_FLAGS) $(TESTS)
+	    ALF_BIN=$(CURDIR)/bin-asan bats $(BATS_FLAGS) $(ASAN_TESTS)
 
 .PHONY: test asan
