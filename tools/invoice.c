@@ -12,6 +12,7 @@
  * the corrections of documents already sent, which are never re-issued.
  */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,7 @@ struct inv {
 	size_t			 nrows, caprows;
 	struct act		*acts;
 	size_t			 nacts, capacts;
+	struct table		*acts_by_prov;	/* provider → struct actidx */
 	struct table		*names;		/* person → name */
 	struct table		*plan;		/* provider|line → ore_t * */
 	struct table		*issued;	/* doc id → struct doc * */
@@ -445,6 +447,36 @@ group_rem_cmp(const void *x, const void *y)
 	return c != 0 ? c : a - b;
 }
 
+/* the activities of one provider, so detail lines scan only those */
+struct actidx {
+	size_t	*v;
+	size_t	 n;
+};
+
+static const struct actidx *
+acts_of(struct inv *iv, const char *provider)
+{
+	static const struct actidx none = { NULL, 0 };
+	struct actidx *ix;
+	void **slot;
+	size_t k;
+
+	if (iv->acts_by_prov == NULL) {
+		iv->acts_by_prov = table_new();
+		for (k = 0; k < iv->nacts; k++) {
+			slot = table_slot(iv->acts_by_prov, iv->acts[k].provider,
+			    NULL);
+			if (*slot == NULL)
+				*slot = ecalloc(1, sizeof(struct actidx));
+			ix = *slot;
+			ix->v = erealloc(ix->v, (ix->n + 1) * sizeof *ix->v);
+			ix->v[ix->n++] = k;
+		}
+	}
+	ix = table_get(iv->acts_by_prov, provider);
+	return ix != NULL ? ix : &none;
+}
+
 /*
  * Detail lines (CONTRACTS: `detail` category or person): the row's net
  * apportioned in öre over the groups of its activities by their exact
@@ -464,11 +496,16 @@ detail_lines(struct inv *iv, struct doc *d, const struct arow *a,
 	ore_t left = net;
 	size_t k;
 	int person = strcmp(m->detail, "person") == 0;
+	const struct actidx *ix;
+	struct table *gi;
+	void **slot;
 
 	if (iv->acts == NULL || (!person && strcmp(m->detail, "category") != 0))
 		return 0;
-	for (k = 0; k < iv->nacts; k++) {
-		x = &iv->acts[k];
+	ix = acts_of(iv, a->provider);
+	gi = table_new();	/* group key → index + 1 */
+	for (k = 0; k < ix->n; k++) {
+		x = &iv->acts[ix->v[k]];
 		if (x->year != m->year || strcmp(x->provider, a->provider) != 0 ||
 		    !list_selects(&m->stream, x->stream) ||
 		    !list_selects(&m->category, x->category) ||
@@ -484,9 +521,10 @@ detail_lines(struct inv *iv, struct doc *d, const struct arow *a,
 		if (to_basis(x->uom, m->basis, x->qty, &q) < 0)
 			continue;
 		key = person ? x->person : x->category;
-		for (i = 0; i < ng && strcmp(g[i].key, key) != 0; i++)
-			;
+		slot = table_slot(gi, key, NULL);
+		i = *slot != NULL ? (int)(intptr_t)*slot - 1 : ng;
 		if (i == ng) {
+			*slot = (void *)(intptr_t)(ng + 1);
 			g = erealloc(g, (ng + 1) * sizeof *g);
 			memset(&g[ng], 0, sizeof *g);
 			g[ng].key = key;
@@ -498,6 +536,7 @@ detail_lines(struct inv *iv, struct doc *d, const struct arow *a,
 		g[i].qty = rat_add(g[i].qty, q);
 		g[i].w = rat_add(g[i].w, wt != NULL ? rat_mul(q, *wt) : q);
 	}
+	table_free(gi);
 	for (i = 0; i < ng; i++)
 		total = rat_add(total, g[i].w);
 	if (ng == 0 || rat_sign(total) <= 0) {
