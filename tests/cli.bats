@@ -215,3 +215,21 @@ vil,,SLSO,,,,,2024-02-05,2024-02-09,,50,,,,in.csv:4'
 	run alf-allocate --rules r.csv -o out.csv act.csv
 	refute_output --partial " rows"
 }
+
+@test "make install puts the programs and their data under PREFIX, found there" {
+	run make -C "$ROOT" --no-print-directory install PREFIX=/opt/alf DESTDIR="$W/d" BUILD=build-install BIN=bin-install
+	assert_success
+	for t in ingest normalize allocate invoice report; do
+		[ -x "$W/d/opt/alf/bin/alf-$t" ]
+	done
+	for f in model.jq streams.csv models/stockholm-2024.json profiles/klipp-placements; do
+		[ -f "$W/d/opt/alf/share/alf/$f" ]
+	done
+	# the installed programs look in $(PREFIX)/share/alf, not in the source tree
+	grep -q /opt/alf/share/alf "$W/d/opt/alf/bin/alf-allocate"
+	! grep -q "$ROOT/pipelines" "$W/d/opt/alf/bin/alf-allocate"
+	printf 'id,year,period,provider,stream,qty,uom\na,2024,2024,SLSO,hap,1,hap\n' > act.csv
+	run env ALF_DATADIR="$W/d/opt/alf/share/alf" "$W/d/opt/alf/bin/alf-allocate" --quiet \
+	    --model stockholm-2024 --providers "$FIX/stockholm-2024/providers.csv" act.csv
+	assert_line "2024,3.2,Grundutbildning läkare,ALF,education,HSF,SLSO,2024,rate,1,hap,101794,101794.00"
+}
