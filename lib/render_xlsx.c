@@ -115,7 +115,14 @@ render_xlsx(FILE *fp, const struct report *r)
 					w[k] = text_width(buf);
 				if (c->kind == CELL_MONEY) {
 					money_plain(r, c->ore, buf, sizeof buf);
-					/* a display value: whole units, or öre */
+					/*
+					 * A display value, already rounded
+					 * exactly: whole units, or öre.  The
+					 * cell takes a double (libxlsxwriter);
+					 * below 2^53 it holds the printed
+					 * figure exactly, and nothing reads
+					 * it back into money.
+					 */
 					worksheet_write_number(ws, j + 1, k,
 					    strtod(buf, NULL),
 					    total ? tmoney : money);
