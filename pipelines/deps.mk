@@ -10,9 +10,12 @@ DEPS_PKGS	= gcc make libc6-dev pkg-config libcsv-dev jq libssl-dev \
 #   miller mawk      benchmark peers            bc     exact reference sums
 #   locales          sv_SE.UTF-8 for determinism tests
 #   clang libclang-rt-14-dev  libFuzzer         valgrind  memory checks
+#   unzip perl       xlsx unpacked          openssl xxd  pseudonyms recomputed
+#   time             benchmarks' peak memory
 TEST_PKGS	= bats bats-assert bats-support libxml2-utils chromium \
 		  libreoffice-calc-nogui miller mawk bc locales clang \
-		  libclang-rt-14-dev valgrind unzip
+		  libclang-rt-14-dev valgrind unzip \
+		  openssl xxd perl time
 
 deps:
 	@pipelines/apt-install $(DEPS_PKGS)
