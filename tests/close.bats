@@ -5,19 +5,7 @@
 # another TZ, locale (sv_SE.UTF-8) and directory, and names what differs.
 load helper
 
-setup() {
-	common_setup
-	export ALF_BIN ALF_KEY_FILE
-	ALF_KEY_FILE=$(make_key)
-	unset REPORT_FORMATS ALF_DATADIR
-	IN="$W/in"
-	cp -R "$FIX/stockholm-2024" "$IN"
-}
-
-alf_make() {
-	make -s --no-print-directory -C "$ROOT" -f Makefile -f pipelines/run.mk \
-	    -f pipelines/close.mk BUILD="$W/build" "$@"
-}
+setup() { pipeline_setup; }
 
 close_once() {
 	[ -d "$W/c" ] || alf_make close MODEL=stockholm-2024 IN="$IN" CLOSE="$W/c" 2> /dev/null

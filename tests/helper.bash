@@ -32,3 +32,19 @@ csv_get() {
 		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 		$col[key] == val { print $col[want] }' "$1"
 }
+
+# make run / close / nightly tests: a copy of Stockholm 2024's exports in
+# $IN and a fresh key in ALF_KEY_FILE, exported for make and its programs
+pipeline_setup() {
+	common_setup
+	export ALF_BIN ALF_KEY_FILE
+	ALF_KEY_FILE=$(make_key)
+	unset REPORT_FORMATS ALF_DATADIR
+	IN="$W/in"
+	cp -R "$FIX/stockholm-2024" "$IN"
+}
+
+# the project's make (which includes the pipeline fragments), quietly
+alf_make() {
+	make -s --no-print-directory -C "$ROOT" BUILD="$W/build" "$@"
+}

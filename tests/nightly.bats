@@ -5,20 +5,7 @@
 # lock, atomic publication, --keep, and SIGKILL at every stage.
 load helper
 
-setup() {
-	common_setup
-	export ALF_BIN ALF_KEY_FILE
-	ALF_KEY_FILE=$(make_key)
-	unset REPORT_FORMATS ALF_DATADIR
-	IN="$W/in"
-	cp -R "$FIX/stockholm-2024" "$IN"
-}
-
-# make with the pipeline fragments, whether or not the Makefile includes them
-alf_make() {
-	make -s --no-print-directory -C "$ROOT" -f Makefile -f pipelines/run.mk \
-	    BUILD="$W/build" "$@"
-}
+setup() { pipeline_setup; }
 
 nightly() {
 	"$ROOT/pipelines/nightly" "$@"
