@@ -128,3 +128,27 @@ k.csv:3,2024,2024-H2,SOS,vil,10.625,weeks"
 	assert_line "alf-normalize: r.csv:2: provider_name: unknown provider; did you mean Södersjukhuset AB or Södertälje sjukhus? (Södersjukhust)"
 	assert_line --regexp "^alf-normalize: r.csv:3: provider_name: unknown provider; did you mean Karolinska universitetssjukhuset or .*\\? \\(Karolinska Solna\\)$"
 }
+
+@test "exit 2 writes nothing, not even to standard output: empty file, missing column, a bad later file" {
+	bats_require_minimum_version 1.5.0
+	printf '%s\n' "$HEAD" "hap,,SLSO,,,,,,,2024,,1,hap,,q.csv:2" > r.csv
+	: > empty.csv
+	printf 'stream,src\nhap,x:2\n' > nocol.csv
+	run --separate-stderr norm empty.csv
+	assert_failure 2
+	assert_equal "$output" ""
+	assert_equal "$stderr" "alf-normalize: empty.csv: empty file (no header)"
+	run --separate-stderr norm nocol.csv
+	assert_failure 2
+	assert_equal "$output" ""
+	assert_equal "$stderr" "alf-normalize: nocol.csv:1: provider_name: missing required column"
+	# the second file's header is checked before the first file's rows
+	run --separate-stderr norm r.csv nocol.csv
+	assert_failure 2
+	assert_equal "$output" ""
+	# standard input among the files still works, once
+	run --separate-stderr norm r.csv - r.csv < r.csv
+	assert_success
+	assert_equal "$(cut -d, -f1 <<< "$output" | tr '\n' ' ')" "id q.csv:2 q.csv:2 q.csv:2 "
+	assert_equal "$stderr" "alf-normalize: 3 read, 3 accepted, 0 rejected, 0 merged; 3 written"
+}

@@ -223,6 +223,21 @@ split_months(long a, long b, rat extent, struct piece *out, int max)
 	return n;
 }
 
+/* a records file with its columns found; a missing required one dies */
+static struct csvr *
+records_open(const char *file, int idx[NREC])
+{
+	struct csvr *r = csvr_open(file, ',');
+	int i;
+
+	for (i = 0; i < NREC; i++)
+		idx[i] = csvr_col(r, rec_cols[i]);
+	csvr_require(r, "stream");
+	csvr_require(r, "provider_name");
+	csvr_require(r, "src");
+	return r;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -284,16 +299,21 @@ main(int argc, char *argv[])
 
 	streams = streams_load();
 	provs = providers_load(provpath);
+	/*
+	 * Every header before the first byte out: exit 2 writes nothing, not
+	 * even to standard output (CONTRACTS "Every program").  Standard
+	 * input can be read once only, so it is checked when its turn comes.
+	 */
+	for (f = 1; f < nfiles; f++)
+		if (strcmp(files[f], "-") != 0)
+			csvr_close(records_open(files[f], idx));
+	r = records_open(files[0], idx);
 	out = atomic_open(outpath);
 	fp = atomic_fp(out);
 	csvw_row(fp, act_cols, NACT);
 	for (f = 0; f < nfiles; f++) {
-		r = csvr_open(files[f], ',');
-		for (i = 0; i < NREC; i++)
-			idx[i] = csvr_col(r, rec_cols[i]);
-		csvr_require(r, "stream");
-		csvr_require(r, "provider_name");
-		csvr_require(r, "src");
+		if (f > 0)
+			r = records_open(files[f], idx);
 		while (csvr_next(r)) {
 			st.read++;
 			if (csvr_bad(r)) {
