@@ -152,3 +152,71 @@ k.csv:3,2024,2024-H2,SOS,vil,10.625,weeks"
 	assert_equal "$(cut -d, -f1 <<< "$output" | tr '\n' ' ')" "id q.csv:2 q.csv:2 q.csv:2 "
 	assert_equal "$stderr" "alf-normalize: 3 read, 3 accepted, 0 rejected, 0 merged; 3 written"
 }
+
+@test "quantities to the digit: half away from zero at 4 decimals, whole months, days, weekends, clipping" {
+	printf '%s\n' "$HEAD" \
+	    "st,$P,SLSO,,,,,2024-04-01,2024-04-01,,0.15,,,,h:2" \
+	    "st,$P,KS,,,,,2024-04-01,2024-04-01,,0.14,,,,h:3" \
+	    "bt,$P,KS,,,,,2024-02-29,2024-02-29,,,,,,h:4" \
+	    "at,$P,DS,,,,,2024-01-01,2024-03-31,,33.33,,,,h:5" \
+	    "lak-course,,KS,,,,,2024-06-24,2024-07-05,,50,,,,c:2" \
+	    "vil,,KS,,,,,2024-06-29,2024-06-30,,,,,,k:2" \
+	    "vil,,KS,,,,,2024-03-04,2024-03-08,,33.33,,,,k:3" \
+	    "vil,,KS,,,,,2023-12-18,2024-01-12,,,,,,k:4" \
+	    "vil,,KS,,,,,2024-12-16,2025-01-10,,,,,,k:5" > r.csv
+	run norm --clip -o a.csv r.csv
+	assert_success
+	assert_output "alf-normalize: 9 read, 9 accepted, 0 rejected, 0 merged; 12 written"
+	# 1/30 x 0.15 % = 0.00005 rounds up, 0.0000467 down; 1/29; a whole
+	# month at 33.33 %; 5 + 5 weekdays as days at 50 %; a weekend is 0
+	# weeks; 5 weekdays at 33.33 % exactly; clipped to 1-12 January and
+	# 16-31 December (12 weekdays)
+	assert_equal "$(cut -d, -f1,3,12,13 a.csv)" "id,period,qty,uom
+h:2,2024-04,0.0001,months
+h:3,2024-04,0,months
+h:4,2024-02,0.0345,months
+h:5:2024-01,2024-01,0.3333,months
+h:5:2024-02,2024-02,0.3333,months
+h:5:2024-03,2024-03,0.3333,months
+c:2:2024-H1,2024-H1,2.5,days
+c:2:2024-H2,2024-H2,2.5,days
+k:2,2024-H1,0,weeks
+k:3,2024-H1,0.3333,weeks
+k:4,2024-H1,2,weeks
+k:5,2024-H2,2.4,weeks"
+}
+
+@test "names and aliases: case, accents and spaces do not matter; a host that is the provider is empty" {
+	printf '%s\n' "$HEAD" \
+	    "vil,,sodersjukhuset ab,,,,,2024-03-04,2024-03-08,,,,,,k:2" \
+	    "vil,,  SÖDERSJUKHUSET   AB ,,,,,2024-03-04,2024-03-08,,,,,,k:3" \
+	    "vil,,sös,,,,,2024-03-04,2024-03-08,,,,,,k:4" \
+	    "vil,,Capio S:t Görans sjukhus,Danderyd,,,,2024-03-04,2024-03-08,,,,,,k:5" \
+	    "vil,,Ersta,ERSTA SJUKHUS,,,,2024-03-04,2024-03-08,,,,,,k:6" \
+	    "vil,,KS,Karolinsk,,,,2024-03-04,2024-03-08,,,,,,k:7" > r.csv
+	printf 'vil,,Danderyds\xc2\xa0sjukhus,,,,,2024-03-04,2024-03-08,,,,,,k:8\n' >> r.csv
+	run norm --rejects rej.csv -o a.csv r.csv
+	assert_failure 1
+	assert_line "alf-normalize: r.csv:7: host_name: unknown provider; did you mean Karolinska universitetssjukhuset or Falck Ambulans AB? (Karolinsk)"
+	assert_line "alf-normalize: 7 read, 6 accepted, 1 rejected, 0 merged; 6 written"
+	assert_equal "$(cut -d, -f1,4,5 a.csv | tail -n +2 | tr '\n' ' ')" \
+	    "k:2,SOS, k:3,SOS, k:4,SOS, k:5,CAPIO,DS k:6,ERSTA, k:8,DS, "
+	assert_equal "$(tail -1 rej.csv)" "vil,,KS,Karolinsk,,,,2024-03-04,2024-03-08,,,,,,k:7,unknown provider; did you mean Karolinska universitetssjukhuset or Falck Ambulans AB? (Karolinsk),r.csv:7"
+}
+
+@test "providers.csv: an organisation number with a wrong check digit or form is exit 2, nothing written" {
+	printf '%s\n' "$HEAD" "hap,,SLSO,,,,,,,2024,,1,hap,,q:2" > r.csv
+	sed 's/232100-1014/232100-1015/' "$PROV" > p1.csv
+	run alf-normalize --providers p1.csv --year 2024 -o a.csv r.csv
+	assert_failure 2
+	assert_output "alf-normalize: p1.csv:2: org_nr: check digit wrong (232100-1015)"
+	[ ! -e a.csv ]
+	sed 's/232100-1014/2321001014/' "$PROV" > p2.csv
+	run alf-normalize --providers p2.csv --year 2024 -o a.csv r.csv
+	assert_failure 2
+	assert_output "alf-normalize: p2.csv:2: org_nr: not NNNNNN-NNNN (2321001014)"
+	[ ! -e a.csv ]
+	# every org_nr of the fixture passes
+	run alf-normalize --providers "$PROV" --year 2024 -o a.csv r.csv
+	assert_success
+}
