@@ -296,3 +296,185 @@ Stockholm,U002,1,ej_aktuell"
 		done
 	done
 }
+
+@test "hr-service: every Tjänst, folded; side service of ST; '.' grouping in Månadslön; an unknown Tjänst" {
+	KEY=$(make_key)
+	printf 'Personnummer;Tjänst;Specialitet;Arbetsgivare;Placering;Från;Till;Sysselsättningsgrad;Månadslön\n' > hr.csv
+	printf '%s\n' \
+	    '199102141372;ST-fysiker;Radiofysik;Karolinska;Karolinska;2024-01-01;2024-01-31;100;45 000' \
+	    '199102141372;Kompetenstjänst;;SLSO;;2024-02-01;2024-02-29;50;30000,50' \
+	    '199102141372;st;Kirurgi;SLSO;Karolinska;2024-03-01;2024-03-31;100;1.234.567' \
+	    '199102141372;BT;;SLSO;SLSO;2024-04-01;2024-04-30;100;' \
+	    '199102141372;AT;;SLSO;;2024-05-01;2024-05-31;100;38 500 kr' \
+	    '199102141372;PTP;;SLSO;;2024-06-01;2024-06-30;100;' \
+	    '199102141372;XT;;SLSO;;2024-04-01;2024-04-30;100;' >> hr.csv
+	run ingest --profile hr-service -o out.csv hr.csv
+	assert_failure 1
+	assert_line "alf-ingest: hr.csv:8: Tjänst: not in the profile's map service (XT)"
+	assert_line "alf-ingest: 7 read, 6 accepted, 1 rejected, 0 merged; 6 written"
+	run cut -d, -f1,3,4,6,8,11,14,15 out.csv
+	assert_output "stream,provider_name,host_name,category,start,extent,salary,src
+fysiker-st,Karolinska,,Radiofysik,2024-01-01,100,45000.00,hr.csv:2
+komp,SLSO,,,2024-02-01,50,30000.50,hr.csv:3
+st-sido,SLSO,Karolinska,Kirurgi,2024-03-01,100,1234567.00,hr.csv:4
+bt,SLSO,,,2024-04-01,100,,hr.csv:5
+at,SLSO,,,2024-05-01,100,38500.00,hr.csv:6
+ptp,SLSO,,,2024-06-01,100,,hr.csv:7"
+}
+
+@test "klipp-placements: headers in any order, case, accents and spacing; unknown columns ignored; optional ones absent" {
+	KEY=$(make_key)
+	printf ' slutdatum ;PERSONNUMMER;program;VARDGIVARE;startdatum;Okänd kolumn;LAROSATE\n' > k.csv
+	printf '%s\n' \
+	    '2024-02-09;850312-1371;kiropraktorprogrammet;KS;2024-01-15;x;karolinska institutet' \
+	    '2024-02-09;850312-1371;Sjukhusfysikerprogrammet;KS;2024-01-15;x;Uppsala universitet' \
+	    '2024-02-09;850312-1371;Medicinsk sekreterare (LIA);KS;2024-01-15;x;' \
+	    '2024-02-09;850312-1371;  Naprapatprogrammet ;KS;2024-01-15;x;' \
+	    '2024-02-09;850312-1371;Barnmorskeprogrammet;KS;2024-01-15;x;Sophiahemmet Högskola' >> k.csv
+	run ingest --profile klipp-placements -o out.csv k.csv
+	assert_success
+	# the university map is open: Uppsala passes through as written
+	run cut -d, -f1,3,6,7,11,15 out.csv
+	assert_output "stream,provider_name,category,university,extent,src
+naprapat,KS,,KI,,k.csv:2
+sjukhusfysiker,KS,,Uppsala universitet,,k.csv:3
+lia,KS,Medicinsk sekreterare (LIA),,,k.csv:4
+naprapat,KS,,,,k.csv:5
+vil,KS,Barnmorskeprogrammet,SHH,,k.csv:6"
+}
+
+@test "a profile value that maps to a stream missing from streams.csv rejects the row" {
+	cat > p <<-'P'
+	[profile]
+	writes = records
+	[columns]
+	provider_name = Vårdgivare
+	prog = Program
+	period = År : year
+	qty = Antal : number
+	[map s closed]
+	A = vil
+	B = nosuchstream
+	[rules]
+	stream = map(s, $prog)
+	uom = weeks
+	P
+	printf 'Vårdgivare;Program;År;Antal\nKS;A;2024;1\nKS;B;2024;1\nKS;C;2024;1\n' > s.csv
+	run alf-ingest --profile ./p --rejects rej.csv -o out.csv s.csv
+	assert_failure 1
+	assert_line "alf-ingest: s.csv:3: stream: not a stream of streams.csv (nosuchstream)"
+	assert_line "alf-ingest: s.csv:4: Program: not in the profile's map s (C)"
+	assert_line "alf-ingest: 3 read, 1 accepted, 2 rejected, 0 merged; 1 written"
+	assert_equal "$(tail -n +2 out.csv)" "vil,,KS,,,,,,,2024,,1,weeks,,s.csv:2"
+	assert_equal "$(cat rej.csv)" "Vårdgivare,Program,År,Antal,reject_reason,reject_src
+KS,B,2024,1,not a stream of streams.csv (nosuchstream),s.csv:3
+KS,C,2024,1,not in the profile's map s (C),s.csv:4"
+}
+
+# a small profile over every decoded type
+decode_profile() {
+	cat > p <<-'P'
+	[profile]
+	writes = records
+	[columns]
+	provider_name = Vårdgivare
+	unit = Enhet
+	start = Från : date
+	end = Till : date
+	extent = Omf : percent
+	qty = Antal : number
+	[rules]
+	stream = vil
+	P
+}
+
+@test "encodings: Windows-1252 detected (0x80-0x9F), declared ISO-8859-1 in the profile, --encoding overrides" {
+	decode_profile
+	printf 'V\xe5rdgivare;Enhet;Fr\xe5n;Till;Omf;Antal\nS\xf6der;Avd \x96 5 \x80 \x92x\x92;2024-01-01;2024-01-05;100;1\n' > w.csv
+	run alf-ingest --profile ./p --quiet w.csv
+	assert_success
+	assert_line --index 1 "vil,,Söder,,Avd – 5 € ’x’,,,2024-01-01,2024-01-05,,100,1,,,w.csv:2"
+	run alf-ingest --profile ./p --encoding windows-1252 --quiet w.csv
+	assert_line --index 1 "vil,,Söder,,Avd – 5 € ’x’,,,2024-01-01,2024-01-05,,100,1,,,w.csv:2"
+	# ISO-8859-1 has no € or dashes there: U+0080, U+0096, U+0092
+	sed 's/^\[profile\]$/[profile]\nencoding = iso-8859-1/' p > p1
+	run alf-ingest --profile ./p1 --quiet w.csv
+	assert_success
+	assert_equal "$(sed -n 2p <<< "$output" | cut -d, -f5 | od -An -tx1 | tr -d ' \n')" \
+	    "41766420c296203520c28020c29278c2920a"
+	run alf-ingest --profile ./p1 --encoding auto --quiet w.csv
+	assert_line --index 1 "vil,,Söder,,Avd – 5 € ’x’,,,2024-01-01,2024-01-05,,100,1,,,w.csv:2"
+	# declared UTF-8, the header is not
+	run alf-ingest --profile ./p --encoding utf-8 -o out.csv w.csv
+	assert_failure 2
+	assert_output "alf-ingest: w.csv:1: header is not utf-8 text"
+	[ ! -e out.csv ]
+	run alf-ingest --profile ./p --encoding latin9 w.csv
+	assert_failure 2
+	assert_output "alf-ingest: --encoding: not auto, utf-8, windows-1252 or iso-8859-1 (latin9)"
+}
+
+@test "numbers, percentages and dates as offices write them; what does not parse rejects" {
+	decode_profile
+	printf 'V\xe5rdgivare;Enhet;Fr\xe5n;Till;Omf;Antal\n' > n.csv
+	printf '%s\n' \
+	    'KS;a;20240101;2024-01-05 23:59;100 %;1 000' \
+	    'KS;b;2024-01-01;2024-01-05;100%;1 000 000,25' \
+	    'KS;c;2024-01-01;2024-01-05;0;1' \
+	    'KS;d;2024-01-01;2024-01-05;100,01;1' \
+	    'KS;e;2024-01-01;2024-01-05;-5;1' \
+	    'KS;f;20240230;2024-03-05;50;1' \
+	    'KS;g;2024-02-30 10:00;2024-03-05;50;1' \
+	    'KS;h;2024-01-01;2024-01-05;50;1e3' \
+	    'KS;i;2024-01-01;2024-01-05;50;1,234' \
+	    'KS;j;2024-01-01;2024-01-05;50;1.234,5' \
+	    'KS;k;2024-01-01;2024-01-05;50;12 34' \
+	    'KS;l;2024-01-01;2024-01-05;50;="0123"' \
+	    'KS;m;2024-01-01;2024-01-05;33,333;1' \
+	    'KS;n;2024-01-01;2024-01-05;1,5;1' \
+	    'KS;o;2024-1-1;2024-01-05;1;1' \
+	    'KS;p;2024-01-01 25:00;2024-01-05;1;1' \
+	    'KS;q;2024-01-01;2024-01-05;;' \
+	    'KS;r;2024-01-01;2024-01-05;100;-3,5' >> n.csv
+	printf 'KS;s;2024-01-01;2024-01-05;100;1\xa0234\n' >> n.csv
+	run ingest --profile ./p -o out.csv n.csv
+	assert_failure 1
+	assert_line "alf-ingest: 19 read, 8 accepted, 11 rejected, 0 merged; 8 written"
+	assert_line "alf-ingest: n.csv:7: Från: not a date YYYY-MM-DD or YYYYMMDD (20240230)"
+	assert_line "alf-ingest: n.csv:8: Från: not a date YYYY-MM-DD or YYYYMMDD (2024-02-30 10:00)"
+	assert_line "alf-ingest: n.csv:9: Antal: not a number (1e3)"
+	assert_line "alf-ingest: n.csv:12: Antal: not a number (12 34)"
+	assert_line "alf-ingest: n.csv:16: Från: not a date YYYY-MM-DD or YYYYMMDD (2024-1-1)"
+	assert_line "alf-ingest: n.csv:17: Från: not a date YYYY-MM-DD or YYYYMMDD (2024-01-01 25:00)"
+	assert_line "alf-ingest: n.csv:19: Antal: negative (-3.5)"
+	assert_line --regexp '^alf-ingest: n.csv:4: Omf: not a percentage in \(0, 100\] '
+	assert_line --regexp '^alf-ingest: n.csv:5: Omf: not a percentage in \(0, 100\] '
+	assert_line --regexp '^alf-ingest: n.csv:6: Omf: not a percentage in \(0, 100\] '
+	assert_line --regexp '^alf-ingest: n.csv:14: Omf: not a percentage in \(0, 100\] '
+	run cut -d, -f5,8,9,11,12 out.csv
+	assert_output "unit,start,end,extent,qty
+a,2024-01-01,2024-01-05,100,1000
+b,2024-01-01,2024-01-05,100,1000000.25
+i,2024-01-01,2024-01-05,50,1.234
+j,2024-01-01,2024-01-05,50,1234.5
+l,2024-01-01,2024-01-05,50,123
+n,2024-01-01,2024-01-05,1.5,1
+q,2024-01-01,2024-01-05,,
+s,2024-01-01,2024-01-05,100,1234"
+}
+
+@test "CSV through the profile reader: quoted delimiter, quotes and newline, CRLF, blank and delimiter-only lines, extra field, no final newline" {
+	decode_profile
+	printf 'V\xc3\xa5rdgivare;Enhet;Fr\xc3\xa5n;Till;Omf;Antal;;\r\n"KS";"Avd; ""3""\nplan 2";2024-01-01;2024-01-05;100;1\r\n\r\n;;;;;\r\nKS;b;2024-01-01;2024-01-05;100;1;;;\r\nKS;c;2024-01-01;2024-01-05;100;1;x\r\nKS;d;2024-01-01;2024-01-05;100;1' > q.csv
+	run alf-ingest --profile ./p --rejects rej.csv -o out.csv q.csv
+	assert_failure 1
+	assert_output "alf-ingest: q.csv:7: expected 6 fields, found 7
+alf-ingest: 4 read, 3 accepted, 1 rejected, 0 merged; 3 written"
+	run cat out.csv
+	assert_output 'stream,person,provider_name,host_name,unit,category,university,start,end,period,extent,qty,uom,salary,src
+vil,,KS,,"Avd; ""3""
+plan 2",,,2024-01-01,2024-01-05,,100,1,,,q.csv:2
+vil,,KS,,b,,,2024-01-01,2024-01-05,,100,1,,,q.csv:6
+vil,,KS,,d,,,2024-01-01,2024-01-05,,100,1,,,q.csv:8'
+	assert_equal "$(tail -1 rej.csv)" 'KS,c,2024-01-01,2024-01-05,100,1,x,,"expected 6 fields, found 7",q.csv:7'
+}
