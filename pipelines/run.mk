@@ -21,7 +21,8 @@
 # run goes on; 2 and 3 stop it (make then exits 2: the step's own status
 # is in OUT/logs/STEP.rc, which is what pipelines/nightly reports).
 # Make re-runs only what changed: each file depends on its inputs, the
-# model, the key and the program.  The key is $ALF_KEY_FILE, else the
+# model, the data it reads (the input's profile, streams.csv, model.jq),
+# the key and the program.  The key is $ALF_KEY_FILE, else the
 # demo's local key (pipelines/demo-key).  The programs are $ALF_BIN's when
 # set, else $(BIN)'s, built first.
 #
@@ -71,6 +72,12 @@ RUN_STEPS	:= $(foreach i,$(RUN_INPUTS),ingest-$(call run_fname,$(call run_file,$
 		   allocate invoice $(foreach f,$(RUN_FORMATS),report-budget-$(f)) \
 		   report-closing-txt report-reconcile-txt
 RUN_PROGS	:= $(foreach t,ingest normalize allocate invoice report,$(RUN_BIN)/alf-$(t))
+# the data every step reads: streams.csv always, model.jq with the model
+RUN_STREAMS	:= $(RUN_DATADIR)/streams.csv
+RUN_MODELDATA	:= $(RUN_MODEL_FILE) $(RUN_DATADIR)/model.jq $(RUN_STREAMS)
+# an input's profile file: a name in the data dir, a path (relative to
+# IN, where ingest runs); none for records, or when missing (ingest says so)
+run_proffile	= $(if $(filter records,$(call run_profile,$(1))),,$(wildcard $(if $(findstring /,$(call run_profile,$(1))),$(abspath $(RUN_IN)/$(call run_profile,$(1))),$(RUN_DATADIR)/profiles/$(call run_profile,$(1)))))
 NOW		= date -u +%Y-%m-%dT%H:%M:%SZ
 # RUN_MEASURE=1: each step's wall, user and system seconds and peak RSS
 # (KiB) to logs/STEP.time (bench/national.mk reads them)
@@ -110,7 +117,7 @@ endif
 # ingest: each export as its profile reads it, from inside IN
 define run_ingest
 ifeq ($(RUN_RECORDS),)
-$(RUN_OUT)/records/$(call run_file,$(1)): $(RUN_IN)/$(call run_file,$(1)) $(RUN_MODEL_FILE) $(RUN_KEY) $(RUN_BIN)/alf-ingest | run-check
+$(RUN_OUT)/records/$(call run_file,$(1)): $(RUN_IN)/$(call run_file,$(1)) $(RUN_MODEL_FILE) $(call run_proffile,$(1)) $(RUN_STREAMS) $(RUN_KEY) $(RUN_BIN)/alf-ingest | run-check
 	@mkdir -p $$(dir $$@) $(dir $(RUN_OUT)/rejects/ingest/$(call run_file,$(1)))
 	@$$(RUN_STEP) ingest-$(call run_fname,$(call run_file,$(1))) $(RUN_IN) $(RUN_BIN)/alf-ingest \
 	    $(if $(filter records,$(call run_profile,$(1))),,--profile $(call run_profile,$(1))) \
@@ -126,7 +133,7 @@ $(foreach i,$(RUN_INPUTS),$(eval $(call run_ingest,$(i))))
 
 # normalize: one budget year's records, from inside OUT
 define run_normalize
-$(call run_acts,$(1)): $(addprefix $(RUN_OUT)/,$(call run_recs,$(1))) $(RUN_P) $(RUN_BIN)/alf-normalize | run-check
+$(call run_acts,$(1)): $(addprefix $(RUN_OUT)/,$(call run_recs,$(1))) $(RUN_P) $(RUN_STREAMS) $(RUN_BIN)/alf-normalize | run-check
 	@$$(RUN_STEP) normalize$(if $(filter $(RUN_YEAR),$(1)),,-$(1)) $(RUN_OUT) $(RUN_BIN)/alf-normalize \
 	    --providers $(RUN_P) --year $(1) \
 	    --rejects rejects/activities$(if $(filter $(RUN_YEAR),$(1)),,-$(1)).csv \
@@ -134,25 +141,25 @@ $(call run_acts,$(1)): $(addprefix $(RUN_OUT)/,$(call run_recs,$(1))) $(RUN_P) $
 endef
 $(foreach y,$(RUN_YEARS),$(eval $(call run_normalize,$(y))))
 
-$(RUN_OUT)/allocations.csv: $(RUN_ACTS) $(RUN_MODEL_FILE) $(RUN_P) $(RUN_BIN)/alf-allocate | run-check
+$(RUN_OUT)/allocations.csv: $(RUN_ACTS) $(RUN_MODELDATA) $(RUN_P) $(RUN_BIN)/alf-allocate | run-check
 	@$(RUN_STEP) allocate $(RUN_OUT) $(RUN_BIN)/alf-allocate --model $(RUN_MODEL) \
 	    --providers $(RUN_P) --rejects rejects/allocations.csv -o allocations.csv \
 	    $(notdir $(RUN_ACTS))
 
-$(RUN_OUT)/invoices.csv: $(RUN_OUT)/allocations.csv $(call run_acts,$(RUN_YEAR)) $(RUN_PLAN) $(RUN_ISSUED) $(RUN_MODEL_FILE) $(RUN_P) $(RUN_BIN)/alf-invoice | run-check
+$(RUN_OUT)/invoices.csv: $(RUN_OUT)/allocations.csv $(call run_acts,$(RUN_YEAR)) $(RUN_PLAN) $(RUN_ISSUED) $(RUN_MODELDATA) $(RUN_P) $(RUN_BIN)/alf-invoice | run-check
 	@$(RUN_STEP) invoice $(RUN_OUT) $(RUN_BIN)/alf-invoice --model $(RUN_MODEL) \
 	    --providers $(RUN_P) --activities activities.csv \
 	    $(if $(RUN_PLAN),--plan $(RUN_PLAN)) $(if $(RUN_ISSUED),--issued $(RUN_ISSUED)) \
 	    --rejects rejects/invoices.csv -o invoices.csv allocations.csv
 
 run_fmt		= $(if $(filter txt,$(1)),text,$(1))
-$(RUN_OUT)/reports/budget.%: $(RUN_OUT)/allocations.csv $(RUN_MODEL_FILE) $(RUN_P) $(RUN_BIN)/alf-report | run-check
+$(RUN_OUT)/reports/budget.%: $(RUN_OUT)/allocations.csv $(RUN_MODELDATA) $(RUN_P) $(RUN_BIN)/alf-report | run-check
 	@mkdir -p $(dir $@)
 	@$(RUN_STEP) report-budget-$* $(RUN_OUT) $(RUN_BIN)/alf-report budget \
 	    --model $(RUN_MODEL) --providers $(RUN_P) --format $(call run_fmt,$*) \
 	    -o reports/budget.$* allocations.csv
 
-$(RUN_OUT)/reports/closing.txt: $(RUN_OUT)/allocations.csv $(RUN_OUT)/invoices.csv $(RUN_MODEL_FILE) $(RUN_P) $(RUN_BIN)/alf-report | run-check
+$(RUN_OUT)/reports/closing.txt: $(RUN_OUT)/allocations.csv $(RUN_OUT)/invoices.csv $(RUN_MODELDATA) $(RUN_P) $(RUN_BIN)/alf-report | run-check
 	@mkdir -p $(dir $@)
 	@$(RUN_STEP) report-closing-txt $(RUN_OUT) $(RUN_BIN)/alf-report closing \
 	    --model $(RUN_MODEL) --providers $(RUN_P) -o reports/closing.txt \
@@ -180,7 +187,7 @@ RUN_SUMMARY_JQ	= {model: $$model, year: ($$year | tonumber), status: $$status, e
 # sha256 of the files named on standard input, as [{file, sha256}]
 RUN_SHA		= xargs -r sha256sum | jq -R -s 'split("\n") | map(select(length > 0) | capture("^(?<sha256>[0-9a-f]+)  (?<file>.*)$$") | {file, sha256})'
 RUN_DATAFILES	= $(RUN_DATADIR)/streams.csv $(RUN_DATADIR)/model.jq \
-		  $(foreach i,$(RUN_INPUTS),$(if $(filter records,$(call run_profile,$(i))),,$(RUN_DATADIR)/profiles/$(call run_profile,$(i))))
+		  $(foreach i,$(RUN_INPUTS),$(call run_proffile,$(i)))
 
 $(RUN_OUT)/summary.json: $(RUN_OUT)/reports/reconcile.txt | run-check
 	@cd $(RUN_OUT) && \
