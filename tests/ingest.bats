@@ -478,3 +478,142 @@ vil,,KS,,b,,,2024-01-01,2024-01-05,,100,1,,,q.csv:6
 vil,,KS,,d,,,2024-01-01,2024-01-05,,100,1,,,q.csv:8'
 	assert_equal "$(tail -1 rej.csv)" 'KS,c,2024-01-01,2024-01-05,100,1,x,,"expected 6 fields, found 7",q.csv:7'
 }
+
+# the pseudonym of 12 digits under key file $1, recomputed with openssl
+hmac20() {
+	printf '%s' "$2" | openssl dgst -sha256 -mac HMAC \
+	    -macopt "hexkey:$(xxd -p -c 256 "$1")" | sed 's/.*= //' | cut -c1-20
+}
+
+@test "personal identity numbers: forms, century from --year or the row's start, samordningsnummer, leap days, what is refused" {
+	KEY=$(make_key)
+	printf 'Personnummer;Program;Vårdgivare;Startdatum;Slutdatum\n' > p.csv
+	# synthetic (gen-pnr.awk): 1924-01-01, 2024-01-01 and 2024-12-31 share
+	# serials with valid check digits; 1900-02-28, 2000-02-29, 1992-11-30 + 60
+	for f in 240101-1370 240101+1370 19240101+1370 2401011370 000228+2119 \
+	    000229-2480 000229+2480 921190-2854 921130-2854 19921190-2854 \
+	    241231-3229 202501011237 ' 850312-1371 ' 850312--1371 8503121371x \
+	    85031213-71 1985031213710 850312+1371; do
+		printf '%s;Läkarprogrammet;KS;2024-01-15;2024-02-09\n' "$f" >> p.csv
+	done
+	# no --year: the row's start date is the budget year
+	run alf-ingest --key-file "$KEY" --profile klipp-placements -o out.csv p.csv
+	assert_failure 1
+	assert_output "alf-ingest: p.csv:8: Personnummer: not a plausible date of birth
+alf-ingest: p.csv:10: Personnummer: check digit wrong
+alf-ingest: p.csv:13: Personnummer: not a plausible date of birth
+alf-ingest: p.csv:15: Personnummer: not a personal identity number (10 or 12 digits)
+alf-ingest: p.csv:16: Personnummer: not a personal identity number (10 or 12 digits)
+alf-ingest: p.csv:17: Personnummer: not a personal identity number (10 or 12 digits)
+alf-ingest: p.csv:18: Personnummer: not a personal identity number (10 or 12 digits)
+alf-ingest: 18 read, 11 accepted, 7 rejected, 0 merged; 11 written"
+	want=
+	for d in 202401011370 192401011370 192401011370 202401011370 \
+	    190002282119 200002292480 199211902854 199211902854 202412313229 \
+	    198503121371 188503121371; do
+		want="$want$(hmac20 "$KEY" $d) "
+	done
+	assert_equal "$(cut -d, -f2 out.csv | tail -n +2 | tr '\n' ' ')" "$want"
+	# in 2125, 24 is 2124 (the person is 1)
+	printf 'Personnummer;Program;Vårdgivare;Startdatum;Slutdatum\n240101-1370;Läkarprogrammet;KS;2024-01-15;2024-02-09\n' > y.csv
+	run alf-ingest --key-file "$KEY" --profile klipp-placements --quiet y.csv
+	assert_line --index 1 --partial ",$(hmac20 "$KEY" 202401011370),"
+	sed -i 's/2024-/2125-/g' y.csv
+	run alf-ingest --key-file "$KEY" --profile klipp-placements --year 2125 --quiet y.csv
+	assert_line --index 1 --partial ",$(hmac20 "$KEY" 212401011370),"
+}
+
+@test "the key is the file's bytes exactly, NUL and newline included; group or other bits refuse it" {
+	printf 'a\0b\n' > key
+	chmod 600 key
+	printf 'Personnummer;Program;Vårdgivare;Startdatum;Slutdatum\n850312-1371;Läkarprogrammet;KS;2024-01-15;2024-02-09\n' > in.csv
+	run alf-ingest --key-file key --profile klipp-placements --quiet in.csv
+	assert_success
+	assert_line --index 1 --partial ",$(hmac20 key 198503121371),"
+	assert_equal "$(hmac20 key 198503121371)" \
+	    "$(printf 198503121371 | openssl dgst -sha256 -mac HMAC -macopt hexkey:6100620a | sed 's/.*= //' | cut -c1-20)"
+	for m in 640 604 660 606 620 602 700; do
+		chmod $m key
+		run alf-ingest --key-file key --profile klipp-placements -o out.csv in.csv
+		if [ $m = 700 ]; then
+			assert_success
+			rm out.csv
+			continue
+		fi
+		assert_failure 2
+		assert_output "alf-ingest: key: key file is readable by group or others (mode $m); chmod 600 it"
+		[ ! -e out.csv ]
+	done
+	chmod 400 key
+	ALF_KEY_FILE="$W/key" run alf-ingest --profile klipp-placements --quiet in.csv
+	assert_success
+	run alf-ingest --key-file no-such.key --profile klipp-placements in.csv
+	assert_failure 2
+	assert_output "alf-ingest: no-such.key: cannot read key file: No such file or directory"
+	: > empty.key
+	chmod 600 empty.key
+	run alf-ingest --key-file empty.key --profile klipp-placements in.csv
+	assert_failure 2
+	assert_output "alf-ingest: empty.key: key file is empty"
+	# a profile without personal identity numbers needs no key
+	ALF_KEY_FILE= run alf-ingest --profile course-plan --quiet "$IN/course-plan.csv"
+	assert_success
+}
+
+@test "--names replaces an existing file with one of mode 0600, whatever the umask" {
+	KEY=$(make_key)
+	echo old > names.csv
+	chmod 666 names.csv
+	(umask 0; ingest --profile klipp-placements --names names.csv --quiet \
+	    -o out.csv "$IN/klipp-placements.csv")
+	assert_equal "$(stat -c %a names.csv)" 600
+	assert_equal "$(sed -n 2p names.csv)" "$(csv_get out.csv person unit Kirurgi),Anna Åberg"
+	# one line per person: Anna's two placements name her once
+	assert_equal "$(grep -c 'Anna Åberg' names.csv)" 1
+}
+
+@test "the demo's key: made once, mode 0600, said so; ALF_KEY_FILE wins" {
+	unset ALF_KEY_FILE
+	run "$ROOT/pipelines/demo-key"
+	assert_success
+	assert_line --index 0 "demo-key: created $W/.alf-demo.key (mode 0600) for the demo's pseudonyms; set ALF_KEY_FILE to use your own"
+	assert_line --index 1 "$W/.alf-demo.key"
+	assert_equal "$(stat -c %a .alf-demo.key)" 600
+	assert_equal "$(stat -c %s .alf-demo.key)" 32
+	sum=$(sha256sum < .alf-demo.key)
+	run "$ROOT/pipelines/demo-key"
+	assert_output "$W/.alf-demo.key"
+	assert_equal "$(sha256sum < .alf-demo.key)" "$sum"
+	ALF_KEY_FILE=/elsewhere/k run "$ROOT/pipelines/demo-key"
+	assert_output /elsewhere/k
+	# and alf-ingest takes it
+	run alf-ingest --key-file .alf-demo.key --profile klipp-placements --year 2024 --quiet "$IN/klipp-placements.csv"
+	assert_success
+}
+
+@test "Stockholm 2024's exports leak no personal identity number in any form either" {
+	KEY=$(make_key)
+	S="$FIX/stockholm-2024"
+	for p in klipp-2024:klipp-placements hr-2024:hr-service; do
+		f=${p%%:*}
+		alf-ingest --key-file "$KEY" --year 2024 --profile ${p#*:} \
+		    --names "$f.names" --rejects "$f.rej" -o "$f.out" \
+		    "$S/$f.csv" 2> "$f.err" || [ $? -eq 1 ]
+		alf-normalize --providers "$S/providers.csv" --year 2024 \
+		    --rejects "$f.nrej" -o "$f.act" "$f.out" 2> "$f.nerr" ||
+		    [ $? -eq 1 ]
+	done
+	ls *.out *.rej *.err *.act *.nrej *.nerr *.names > files
+	assert_equal "$(wc -l < files)" 14
+	[ "$(wc -l < klipp-2024.act)" -gt 10 ]
+	grep -v '^#' "$S/pnrs.txt" | while read -r n; do
+		s=${n:2}
+		for form in "$n" "${n:0:8}-${n:8}" "${n:0:8}+${n:8}" "$s" \
+		    "${s:0:6}-${s:6}" "${s:0:6}+${s:6}"; do
+			if grep -F -l -- "$form" $(cat files); then
+				echo "leaked: $form"
+				return 1
+			fi
+		done
+	done
+}
