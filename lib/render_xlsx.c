@@ -8,6 +8,7 @@
 #include "render_xlsx.h"
 
 #define SHEET_NAME	31	/* Excel's limit, in characters */
+#define NO_DATE		3652	/* 1980-01-01 as days since 1970-01-01 */
 
 /*
  * a sheet name Excel accepts: no []:*?/\', at most 31 characters, unique
@@ -37,6 +38,55 @@ sheet_name(const struct report *r, int i, char (*names)[160])
 		snprintf(buf + o, sizeof names[i] - o, " %d", i + 1);
 }
 
+/*
+ * The one place money becomes a double: libxlsxwriter's cell value.  It
+ * comes from the exact integer the other formats print, the count of
+ * units rounded once (tkr, mkr, kr) or of öre, never from text or a
+ * computation in floating point.  Below CELL_EXACT (10^15, under 2^53)
+ * that integer converts exactly; öre / 100 is then the double nearest to
+ * the exact kronor figure (IEEE division rounds correctly), and a reader
+ * showing 15 significant digits, as Excel and LibreOffice do, gives back
+ * that figure to the öre.  cells_fit refuses larger amounts (exit 3)
+ * before any file is made.
+ */
+#define CELL_EXACT	1000000000000000LL
+
+static long long
+cell_count(const struct report *r, ore_t v)
+{
+	return r->unit == UNIT_EXACT ? v : unit_round(v, r->unit);
+}
+
+static double
+cell_value(const struct report *r, ore_t v)
+{
+	long long n = cell_count(r, v);
+
+	return r->unit == UNIT_EXACT ? (double)n / 100 : (double)n;
+}
+
+static void
+cells_fit(const struct report *r)
+{
+	const struct rtable *t;
+	char buf[48];
+	long long n;
+	int i, j, k;
+
+	for (i = 0; i < r->n; i++)
+		for (t = r->t[i], j = 0; j < t->nrows; j++)
+			for (k = 0; k < t->ncols; k++) {
+				if (t->rows[j][k].kind != CELL_MONEY)
+					continue;
+				n = cell_count(r, t->rows[j][k].ore);
+				if (n <= -CELL_EXACT || n >= CELL_EXACT)
+					die(EXIT_IO, "xlsx: %s: %s: too large "
+					    "for an exact spreadsheet cell",
+					    t->title, money_fmt(t->rows[j][k].ore,
+					    buf, sizeof buf));
+			}
+}
+
 static void
 check(lxw_error e, const char *what)
 {
@@ -61,6 +111,7 @@ render_xlsx(FILE *fp, const struct report *r)
 	size_t n;
 	int fd, i, j, k, *w, total;
 
+	cells_fit(r);
 	snprintf(tmpl, sizeof tmpl, "%s/alf-report.XXXXXX",
 	    tmpdir != NULL && *tmpdir != '\0' ? tmpdir : "/tmp");
 	if ((fd = mkstemp(tmpl)) < 0)
@@ -73,8 +124,12 @@ render_xlsx(FILE *fp, const struct report *r)
 	}
 	props.title = r->title;
 	props.author = "alf-report";
-	/* the document date, not the clock: deterministic bytes */
-	props.created = r->created >= 0 ? (time_t)r->created * 86400 : 0;
+	/*
+	 * The document date, never the clock (libxlsxwriter takes 0 as
+	 * "now"): without one, 1980-01-01, the first date a zip entry holds.
+	 */
+	props.created = (time_t)(r->created >= 0 ? r->created :
+	    NO_DATE) * 86400;
 	check(workbook_set_properties(wb, &props), "properties");
 	if (r->unit == UNIT_EXACT)
 		snprintf(numfmt, sizeof numfmt, "#,##0.00");
@@ -114,19 +169,15 @@ render_xlsx(FILE *fp, const struct report *r)
 				if (text_width(buf) > w[k])
 					w[k] = text_width(buf);
 				if (c->kind == CELL_MONEY) {
-					money_plain(r, c->ore, buf, sizeof buf);
-					/*
-					 * A display value, already rounded
-					 * exactly: whole units, or öre.  The
-					 * cell takes a double (libxlsxwriter);
-					 * below 2^53 it holds the printed
-					 * figure exactly, and nothing reads
-					 * it back into money.
-					 */
 					worksheet_write_number(ws, j + 1, k,
-					    strtod(buf, NULL),
+					    cell_value(r, c->ore),
 					    total ? tmoney : money);
 				} else if (c->kind == CELL_NUMBER) {
+					/*
+					 * a quantity, count or rate: a plain
+					 * decimal (cell_number), held as the
+					 * nearest double, as if typed in
+					 */
 					worksheet_write_number(ws, j + 1, k,
 					    strtod(c->text, NULL),
 					    total ? tnum : NULL);

@@ -57,11 +57,34 @@ cell_money(struct cell *c, ore_t v)
 	c->ore = v;
 }
 
+/* -?(0|[1-9][0-9]*)(.[0-9]+)?: a number JSON, CSV and a sheet all take */
+static int
+plain_decimal(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (*s == '0')
+		s++;
+	else if (*s >= '1' && *s <= '9')
+		while (*s >= '0' && *s <= '9')
+			s++;
+	else
+		return 0;
+	if (*s == '.') {
+		if (*++s < '0' || *s > '9')
+			return 0;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	return *s == '\0';
+}
+
+/* anything else stays text, so it is neutralised where text is */
 void
 cell_number(struct cell *c, const char *s)
 {
 	cell_text(c, s);
-	c->kind = *s != '\0' ? CELL_NUMBER : CELL_TEXT;
+	c->kind = plain_decimal(s) ? CELL_NUMBER : CELL_TEXT;
 }
 
 void
@@ -285,7 +308,7 @@ render_text(FILE *fp, const struct report *r)
 	}
 }
 
-static void
+void
 csv_text(FILE *fp, const char *s, int first)
 {
 	char *q;

@@ -4,7 +4,8 @@
  * A report is a list of tables; a table has a title, column headers and
  * rows of cells that are text, money (öre, shown in the report's unit: kr,
  * tkr or mkr, rounded half away from zero, CONTRACTS "Reports"; unit 0
- * shows kronor and öre exactly) or numbers (an exact decimal as written).
+ * shows kronor and öre exactly) or numbers (an exact decimal as written;
+ * cell_number keeps anything but a plain decimal as text).
  * A table may ask for a chart, which the HTML renderer draws.  Renderers
  * write every table of a report in one format; render_html.h and
  * render_xlsx.h hold the other two.  The report owns everything added to
@@ -79,6 +80,8 @@ char		*cell_shown(const struct report *r, const struct cell *c,
 int		 text_width(const char *s);
 /* 1 when text would run as a formula in a spreadsheet (= + - @ first) */
 int		 formula_like(const char *s);
+/* a CSV field of text, with a leading apostrophe when formula_like */
+void		 csv_text(FILE *fp, const char *s, int first);
 
 void	render_text(FILE *fp, const struct report *r);
 void	render_csv(FILE *fp, const struct report *r);

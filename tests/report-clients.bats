@@ -44,11 +44,54 @@ setup_file() {
 	    "$C/survey.csv"
 	alf-report compliance -q --units "$C/usve.csv" --format json -o compliance.json \
 	    "$C/survey.csv"
+	# kronor and öre: the documents' reports, and amounts up to 10^12 kr
+	for kind in closing reconcile; do
+		for fmt in xlsx csv; do
+			alf-report $kind -q --model "$R/model.json" --providers "$P" \
+			    --format $fmt -o $kind.$fmt "$R/allocations.csv" "$R/invoices.csv"
+		done
+	done
+	for fmt in xlsx csv; do
+		alf-report statement -q --provider CAPIO --model "$R/model.json" \
+		    --providers "$P" --format $fmt -o statement.$fmt \
+		    "$R/allocations.csv" "$R/invoices.csv"
+		alf-report statement -q --provider P1 --format $fmt -o ore.$fmt "$R/ore.csv"
+	done
+	alf-report compare -q --format xlsx -o inject.xlsx "$R/inject.csv" "$R/round-a.csv"
 	mkdir sheets
 	# Debian 12's LibreOffice 7.4: the last filter option -1 exports every sheet
 	soffice --headless -env:UserInstallation="file://$D/lo" \
 	    --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1' \
-	    --outdir sheets budget.xlsx compare.xlsx compliance.xlsx > soffice.log 2>&1 3>&-
+	    --outdir sheets budget.xlsx compare.xlsx compliance.xlsx closing.xlsx \
+	    reconcile.xlsx statement.xlsx ore.xlsx inject.xlsx > soffice.log 2>&1 3>&-
+}
+
+# every sheet of $1.xlsx as LibreOffice exported it against the tables of
+# the CSV report $1.csv, figure for figure; a number's trailing zeros are
+# dropped on both sides (LibreOffice writes the value, 1818041.4)
+same_sheets() {
+	local kind=$1 ntab nsheet
+	ntab=$(grep -c '^table,' "$D/$kind.csv")
+	nsheet=$(ls "$D/sheets" | grep -c "^$kind-")
+	assert_equal "$nsheet" "$ntab"
+	mkdir "$W/$kind" "$W/$kind-lo"
+	awk -v dir="$W/$kind" '
+		/^table,/ { n++ }
+		{ sub(/^("[^"]*"|[^,]*),/, ""); print > (dir "/" n ".csv") }
+	' "$D/$kind.csv"
+	for f in "$D/sheets/$kind-"*; do
+		cp "$f" "$W/$kind-lo/"
+	done
+	# number fields: 1818041.40 and 1818041.4 are the same figure
+	for f in "$W/$kind"/* "$W/$kind-lo"/*; do
+		awk -F, -v OFS=, '{
+			for (i = 1; i <= NF; i++)
+				if ($i ~ /^-?[0-9]+\.[0-9]+$/) { sub(/0+$/, "", $i); sub(/\.$/, "", $i) }
+			print }' "$f" > "$f.n" && mv "$f.n" "$f"
+	done
+	run diff <(cd "$W/$kind" && cksum * | cut -d' ' -f1,2 | sort) \
+	    <(cd "$W/$kind-lo" && cksum * | cut -d' ' -f1,2 | sort)
+	assert_success
 }
 
 @test "html: Chromium renders the budget, the figures are in the DOM" {
@@ -120,19 +163,7 @@ setup_file() {
 	run ls "$D/sheets"
 	assert [ "${#lines[@]}" -gt 30 ]
 	for kind in budget compare; do
-		ntab=$(grep -c '^table,' "$D/$kind.csv")
-		nsheet=$(ls "$D/sheets" | grep -c "^$kind-")
-		assert_equal "$nsheet" "$ntab"
-		# the CSV report cut into its tables, without the table column
-		mkdir "$W/$kind"
-		awk -v dir="$W/$kind" '
-			/^table,/ { n++ }
-			{ sub(/^("[^"]*"|[^,]*),/, ""); print > (dir "/" n ".csv") }
-		' "$D/$kind.csv"
-		# every sheet is one table of the CSV report, figure for figure
-		run diff <(cd "$W/$kind" && cksum * | cut -d' ' -f1,2 | sort) \
-		    <(cd "$D/sheets" && cksum "$kind-"* | cut -d' ' -f1,2 | sort)
-		assert_success
+		same_sheets $kind
 	done
 	run cat "$D/sheets/budget-3.3 Lokaler, undervisning -.csv"
 	assert_line 'Totalt,7680,10570,0'
@@ -176,4 +207,39 @@ setup_file() {
 	alf-report budget -q --model "$R/model.json" --providers "$R/providers.csv" \
 	    --format xlsx -o "$W/again.xlsx" "$R/allocations.csv"
 	cmp "$D/budget.xlsx" "$W/again.xlsx"
+}
+
+@test "xlsx: kronor and öre come back to the öre on every sheet" {
+	# closing, reconcile, a statement: every sheet is its CSV table
+	for kind in closing reconcile statement ore; do
+		same_sheets $kind
+	done
+	# 0.07 is no exact double; 999 999 999 999.99 kr has 15 digits
+	run cat "$D/sheets/ore-Tilldelning per rad.csv"
+	assert_line 'X,Öre,ALF,HSF,2024,007.50,weeks,0.07,0.07'
+	assert_line 'X,Öre,ALF,HSF,2024-H1,3,weeks,3333333.33,999999999999.99'
+	assert_line 'Totalt,,,,,,,,1000001818041.43'
+	run cat "$D/sheets/closing-Bokslut ALF.csv"
+	assert_line 'Capio S:t Görans Sjukhus AB,3.2,1818041,1818041,0,0,0'
+	# the money cells are numbers with the kronor format, not text
+	x() { perl -MIO::Uncompress::Unzip=unzip -e \
+	    'unzip $ARGV[0] => "-", Name => $ARGV[1] or die "$ARGV[1]\n"' "$D/ore.xlsx" "$1"; }
+	run x xl/worksheets/sheet1.xml
+	assert_output --regexp '<c r="I4" s="[0-9]+"><v>1818041.37</v></c>'
+	run x xl/styles.xml
+	assert_output --partial 'formatCode="#,##0.00"'
+}
+
+@test "xlsx: formula-like text is a string cell, LibreOffice keeps it text" {
+	run cat "$D/sheets/inject-Förändring per vårdgivare.csv"
+	# the value is the text, never its result (3, a sum, a command)
+	assert_line '=1+2,2,0,-2'
+	assert_line '@SUM(A1),1,0,-1'
+	assert_line '+cmd,4,0,-4'
+	assert_line -- '-3+4,3,0,-3'
+	x() { perl -MIO::Uncompress::Unzip=unzip -e \
+	    'unzip $ARGV[0] => "-", Name => $ARGV[1] or die "$ARGV[1]\n"' "$D/inject.xlsx" "$1"; }
+	run x xl/worksheets/sheet1.xml
+	refute_output --partial '<f>'
+	assert_output --regexp '<c r="A[0-9]+" t="s"><v>[0-9]+</v></c>'
 }

@@ -285,3 +285,87 @@ Förändring per vårdgivare,P3,1,1,0'
 	assert_line "Stockholms läns sjukvårdsområde   1 468 tkr   2 020 tkr  0 tkr"
 	assert_line "Totalt                            120 016 tkr  0 tkr  0 tkr"
 }
+
+@test "xlsx: no clock without a document date; too large for a cell is exit 3" {
+	# no model, so no invoicing.file_date: 1980-01-01, never the clock
+	alf-report budget -q --format xlsx -o "$W/1.xlsx" "$R/round-a.csv"
+	sleep 1
+	alf-report budget -q --format xlsx -o "$W/2.xlsx" "$R/round-a.csv"
+	cmp "$W/1.xlsx" "$W/2.xlsx"
+	run unzip -p "$W/1.xlsx" docProps/core.xml
+	assert_output --partial '<dcterms:created xsi:type="dcterms:W3CDTF">1980-01-01T00:00:00Z</dcterms:created>'
+	# 10^13 kr is 10^15 öre: past what a double gives back to the öre
+	printf '%s\n' 'year,line,title,fund,purpose,payer,provider,period,method,qty,uom,rate,amount' \
+	    '2024,X,Stor,ALF,education,HSF,P1,2024,fixed,,,,10000000000000.00' > "$W/big.csv"
+	mkdir "$W/tmp"
+	TMPDIR="$W/tmp" run alf-report statement -q --provider P1 --format xlsx \
+	    -o "$W/big.xlsx" "$W/big.csv"
+	assert_failure 3
+	assert_output 'alf-report: xlsx: Tilldelning per rad: 10000000000000.00: too large for an exact spreadsheet cell'
+	assert [ ! -e "$W/big.xlsx" ]
+	assert_equal "$(ls "$W/tmp")" ""
+	# in whole kronor the same amount is 14 digits: it fits
+	run alf-report statement -q --provider P1 --unit kr --format xlsx \
+	    -o "$W/big.xlsx" "$W/big.csv"
+	assert_success
+}
+
+@test "qty and rate are decimals or the row is rejected; other decimals stay text" {
+	printf '%s\n' 'year,line,title,fund,purpose,payer,provider,period,method,qty,uom,rate,amount' \
+	    '2024,X,T,ALF,education,HSF,P1,2024,rate,=1+2,weeks,10,30.00' \
+	    '2024,X,T,ALF,education,HSF,P1,2024,rate,3,weeks,@SUM(A1),30.00' \
+	    '2024,X,T,ALF,education,HSF,P1,2024,rate,3,weeks,10,30.00' > "$W/a.csv"
+	run alf-report statement -q --provider P1 --format csv "$W/a.csv"
+	assert_failure 1
+	assert_line "alf-report: $W/a.csv:2: qty: not a number (=1+2)"
+	assert_line "alf-report: $W/a.csv:3: rate: not a number (@SUM(A1))"
+	assert_line 'Tilldelning per rad,X,T,ALF,HSF,2024,3,weeks,10,30.00'
+	refute_output --regexp '(^|,)[=+@]'
+	# 007.50 is a decimal but no JSON number: a string, and the JSON parses
+	alf-report statement -q --provider P1 --format json -o "$W/o.json" "$R/ore.csv"
+	run jq -c '.tables[0].rows[0], .tables[0].rows[1]' "$W/o.json"
+	assert_output '["X","Öre","ALF","HSF","2024","007.50","weeks",0.07,0.07]
+["X","Öre","ALF","HSF","2024-H1",3,"weeks",3333333.33,999999999999.99]'
+}
+
+@test "compliance csv: a region a spreadsheet would run is neutralised" {
+	printf '%s\n' 'region,usve,name' '@SUM(A1),U1,Enhet 1' '=1+2,U2,Enhet 2' > "$W/u.csv"
+	printf '%s\n' 'region,usve,level,answer' '@SUM(A1),U1,1,ja' '=1+2,U2,1,nej' > "$W/s.csv"
+	run alf-report compliance -q --units "$W/u.csv" --format csv "$W/s.csv"
+	assert_success
+	assert_line "'@SUM(A1),1,1,1,100"
+	assert_line "'=1+2,1,1,0,0"
+	assert_line 'Totalt,1,2,1,50'
+	refute_output --regexp '(^|,)[=+@-]'
+}
+
+@test "reconcile: documents without allocations, recharges leaving the providers" {
+	cp "$R/invoices.csv" "$W/inv.csv"
+	# Falck has no allocation, yet invoices HSF
+	echo '2024-FALCK-HSF-H1,invoice,,FALCK,HSF,2024-07-01,2024-07-31,2024-H1,1,3.2,Grundutbildning läkare,,,,5000.00' >> "$W/inv.csv"
+	# one recharge between two providers, one to Övriga, which is no party
+	echo '2024-FALCK-AISAB-H1,recharge,,FALCK,AISAB,2024-07-01,2024-07-31,2024-H1,1,ambulans,Ambulans,,,,300.00' >> "$W/inv.csv"
+	echo '2024-SAMAR-OVRIGA-H1,recharge,,SAMAR,OVRIGA,2024-07-01,2024-07-31,2024-H1,1,ambulans,Ambulans,,,,200.00' >> "$W/inv.csv"
+	run alf-report reconcile -q --model "$R/model.json" --providers "$R/providers.csv" \
+	    --format csv "$R/allocations.csv" "$W/inv.csv"
+	assert_failure 1
+	assert_line 'alf-report: reconcile: fakturerat = tilldelat: HSF – FALCK: expected 0.00, found 5000.00'
+	assert_line 'alf-report: reconcile: vidarefakturering netto noll: utfärdat − mottaget: expected 500.00, found 300.00'
+	assert_line 'Kontroller,fakturerat = tilldelat,HSF – FALCK,0.00,5000.00,5000.00,FEL'
+	assert_equal "$(grep -c ',FEL$' <<< "$output")" 2
+}
+
+@test "statement: a provider not in providers.csv is a usage error" {
+	run alf-report statement --provider NOPE --providers "$R/providers.csv" \
+	    -o "$W/s.txt" "$R/allocations.csv" "$R/invoices.csv"
+	assert_failure 2
+	assert_output 'alf-report: --provider: not in providers.csv (NOPE)'
+	assert [ ! -e "$W/s.txt" ]
+}
+
+@test "budget: the title is the model's name, not the path it was read from" {
+	run budget
+	assert_success
+	assert_line --index 0 'stockholm-2024'
+	refute_output --partial 'model.json'
+}

@@ -190,8 +190,11 @@ read_allocations(struct ctx *c, struct csvr *r, int set)
 {
 	int cl = csvr_require(r, "line"), cf = csvr_require(r, "fund");
 	int cp = csvr_require(r, "provider"), ca = csvr_require(r, "amount");
+	static const char *figures[] = { "qty", "rate" };
 	struct alloc_row *a;
 	ore_t amt;
+	rat q;
+	int i, bad;
 
 	while (csvr_next(r)) {
 		if (bad_shape(c, r))
@@ -201,6 +204,17 @@ read_allocations(struct ctx *c, struct csvr *r, int set)
 			    NULL, "not an amount");
 			continue;
 		}
+		/* the basis and rate are shown as numbers: decimals or empty */
+		for (i = bad = 0; i < 2 && !bad; i++)
+			if (*opt_field(r, figures[i]) != '\0' &&
+			    rat_parse(opt_field(r, figures[i]), 0, &q) < 0) {
+				stage_reject(&c->st, r, figures[i],
+				    opt_field(r, figures[i]), NULL,
+				    "not a number");
+				bad = 1;
+			}
+		if (bad)
+			continue;
 		if (c->provs != NULL &&
 		    provider_by_id(c->provs, csvr_field(r, cp)) == NULL) {
 			stage_reject(&c->st, r, "provider", csvr_field(r, cp),
@@ -923,6 +937,25 @@ invoiced(const struct ctx *c, const char *payer, const char *provider)
 	return s;
 }
 
+/* a payer: one of the model's, or one the allocations name */
+static int
+is_payer(const struct ctx *c, const char *id)
+{
+	return index_of(c->payers, c->npayers, id) >= 0 || (c->meta != NULL &&
+	    meta_get(c->meta, "payer", id, "name") != NULL);
+}
+
+/* a provider that may be party to a document (never RESERV or Övriga) */
+static int
+is_party(const struct ctx *c, const char *id)
+{
+	struct provider *p;
+
+	if (c->provs == NULL)
+		return !is_payer(c, id);
+	return (p = provider_by_id(c->provs, id)) != NULL && p->invoiceable;
+}
+
 static int
 is_recharge(const struct ctx *c, const struct inv_row *v)
 {
@@ -931,8 +964,18 @@ is_recharge(const struct ctx *c, const struct inv_row *v)
 	/* a correction between two providers corrects a recharge */
 	return (strcmp(v->f[I_KIND], "credit") == 0 ||
 	    strcmp(v->f[I_KIND], "debit") == 0) &&
-	    index_of(c->payers, c->npayers, v->f[I_ISSUER]) < 0 &&
-	    index_of(c->payers, c->npayers, v->f[I_RECIPIENT]) < 0;
+	    !is_payer(c, v->f[I_ISSUER]) && !is_payer(c, v->f[I_RECIPIENT]);
+}
+
+/* "PAYER\x1fPROVIDER" added to the pairs reconcile checks, once */
+static void
+pair_add(char ***pairs, int *n, const char *payer, const char *provider)
+{
+	char key[300];
+
+	snprintf(key, sizeof key, "%s\x1f%s", payer, provider);
+	if (index_of(*pairs, *n, key) < 0)
+		push(pairs, n, key);
 }
 
 /*
@@ -1002,16 +1045,30 @@ kind_reconcile(struct ctx *c, struct report *rep)
 			/* the reserve and Övriga are never parties */
 			if (p != NULL && !p->invoiceable)
 				continue;
-			snprintf(subject, sizeof subject, "%s\x1f%s",
-			    c->rows[x].payer, c->rows[x].provider);
-			if (index_of(provs, np, subject) < 0)
-				push(&provs, &np, subject);
+			pair_add(&provs, &np, c->rows[x].payer,
+			    c->rows[x].provider);
+		}
+		/* and documents between a payer and a provider with no money */
+		for (x = 0; x < c->ninv; x++) {
+			const struct inv_row *v = &c->inv[x];
+
+			if (strcmp(v->f[I_LINE], "vat-comp") == 0 ||
+			    is_recharge(c, v))
+				continue;
+			if (is_payer(c, v->f[I_ISSUER]))
+				pair_add(&provs, &np, v->f[I_ISSUER],
+				    v->f[I_RECIPIENT]);
+			else
+				pair_add(&provs, &np, v->f[I_RECIPIENT],
+				    v->f[I_ISSUER]);
 		}
 		for (j = 0; j < np; j++) {
 			char *payer = provs[j], *prov = strchr(payer, '\x1f');
 
 			*prov++ = '\0';
-			want = alloc_sum(c, NULL, prov, payer);
+			/* what is not a party is owed nothing on documents */
+			want = is_party(c, prov) || c->provs == NULL ?
+			    alloc_sum(c, NULL, prov, payer) : 0;
 			got = invoiced(c, payer, prov);
 			snprintf(subject, sizeof subject, "%s – %s", payer,
 			    prov);
@@ -1020,14 +1077,21 @@ kind_reconcile(struct ctx *c, struct report *rep)
 			free(provs[j]);
 		}
 		free(provs);
-		for (x = 0; x < c->ninv; x++)
-			if (is_recharge(c, &c->inv[x])) {
-				issued = ore_add(issued, c->inv[x].net);
-				if (strcmp(c->inv[x].f[I_ISSUER],
-				    c->inv[x].f[I_RECIPIENT]) != 0)
-					received = ore_add(received,
-					    c->inv[x].net);
-			}
+		/*
+		 * Money between providers nets to zero only when both ends
+		 * are providers that are parties, and not the same one.
+		 */
+		for (x = 0; x < c->ninv; x++) {
+			const struct inv_row *v = &c->inv[x];
+
+			if (!is_recharge(c, v))
+				continue;
+			if (is_party(c, v->f[I_ISSUER]))
+				issued = ore_add(issued, v->net);
+			if (is_party(c, v->f[I_RECIPIENT]) &&
+			    strcmp(v->f[I_ISSUER], v->f[I_RECIPIENT]) != 0)
+				received = ore_add(received, v->net);
+		}
 		check_row(c, t, "vidarefakturering netto noll",
 		    "utfärdat − mottaget", issued, received, 0);
 	} else
@@ -1444,7 +1508,7 @@ compliance_csv(FILE *fp, const struct compliance *k)
 {
 	char b[4][32];
 	const char *f[5];
-	int g, lv;
+	int g, lv, i;
 
 	fputs("region,level,answered,met,percent\n", fp);
 	for (g = 0; g <= k->nreg; g++) {
@@ -1480,7 +1544,11 @@ compliance_csv(FILE *fp, const struct compliance *k)
 				else
 					b[3][0] = '\0';
 			}
-			csvw_row(fp, f, 5);
+			/* a region is input text: neutralised like any */
+			csv_text(fp, f[0], 1);
+			for (i = 1; i < 5; i++)
+				csvw_field(fp, f[i], 0);
+			csvw_end(fp);
 		}
 	}
 }
@@ -1719,6 +1787,10 @@ main(int argc, char *argv[])
 		load_model(&c);
 	if (provpath != NULL)
 		c.provs = providers_load(provpath);
+	if (c.provider != NULL && c.provs != NULL &&
+	    provider_by_id(c.provs, c.provider) == NULL)
+		die(EXIT_USAGE, "--provider: not in providers.csv (%s)",
+		    c.provider);
 	rep.created = file_date(&c);
 	if (strcmp(kind, "compliance") == 0) {
 		compliance_load(&c, &comp, files, nfiles);
@@ -1728,7 +1800,9 @@ main(int argc, char *argv[])
 			    strcmp(kind, "compare") == 0);
 	}
 	if (strcmp(kind, "budget") == 0) {
-		rep.title = estrdup(c.model != NULL ? c.model : "Budget");
+		rep.title = estrdup(c.meta != NULL &&
+		    meta_get(c.meta, "model", "", "model") != NULL ?
+		    meta_get(c.meta, "model", "", "model") : "Budget");
 		kind_budget(&c, &rep);
 	} else if (strcmp(kind, "compare") == 0) {
 		set_names(&c, files);
