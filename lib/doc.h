@@ -51,7 +51,7 @@ doc_line_is_vat(const struct doc_line *l)
 	    l->line[2] == 't' && l->line[3] == '-';	/* "vat-comp" */
 }
 
-/* the document's total: Σ net of its lines */
+/* the document's total: Σ net of its lines (STYLE: sums never wrap) */
 static inline ore_t
 doc_total(const struct doc *d)
 {
@@ -59,7 +59,7 @@ doc_total(const struct doc *d)
 	int i;
 
 	for (i = 0; i < d->n; i++)
-		s += d->lines[i].net;
+		s = ore_add(s, d->lines[i].net);
 	return s;
 }
 
@@ -72,7 +72,7 @@ doc_net(const struct doc *d)
 
 	for (i = 0; i < d->n; i++)
 		if (!doc_line_is_vat(&d->lines[i]))
-			s += d->lines[i].net;
+			s = ore_add(s, d->lines[i].net);
 	return s;
 }
 

@@ -163,8 +163,9 @@ sie_write(FILE *fp, const struct sie_book *b, const struct sie_entry *e,
 			a = line_account(b, &d->lines[j]);
 			for (k = 0; k < na && strcmp(accts[k], a) != 0; k++)
 				;
-			sums[k] += d->lines[j].net;
-			total += d->lines[j].net;
+			/* STYLE: money sums never wrap */
+			sums[k] = ore_add(sums[k], d->lines[j].net);
+			total = ore_add(total, d->lines[j].net);
 		}
 		for (k = 0; k < na && sums[k] == 0; k++)
 			;

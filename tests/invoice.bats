@@ -285,3 +285,83 @@ netof() {
 	run inv -q --activities "$I/activities.csv" -o /dev/full "$I/allocations.csv"
 	assert_failure 3
 }
+
+@test "money sums never wrap: an overflowing total is exit 3, nothing published" {
+	# each row fits in öre; their sum per payer and provider does not
+	{ head -1 "$I/allocations.csv"
+	  echo '2024,3.6,x,HSF,education,HSF,SESAB,2024,fixed,,,,50000000000000000.00'
+	  echo '2024,3.7-hsf,x,HSF,education,HSF,SESAB,2024,fixed,,,,50000000000000000.00'; } > big.csv
+	run inv --check -o out.csv big.csv
+	assert_failure 3
+	assert_output --partial "arithmetic overflow"
+	[ ! -e out.csv ]
+}
+
+@test "--check: VAT compensation is owed with a private provider even when a document lacks it" {
+	inv -q -o base.csv "$I/allocations.csv" 2>/dev/null
+	# SOS's January payment, issued while SOS was region-owned: no vat-comp
+	{ head -1 base.csv; grep '^2024-HSF-SOS-M01,' base.csv; } > issued.csv
+	sed 's/^SOS,Södersjukhuset AB,559900-0022,region,/SOS,Södersjukhuset AB,559900-0022,private,/' \
+	    "$I/providers.csv" > providers.csv
+	run alf-invoice --model stockholm-2024 --providers providers.csv --issued issued.csv \
+	    --check -o out.csv "$I/allocations.csv"
+	assert_failure 1
+	# 6 % of 101 167 + 57 667 + 75 584 + 41 417 + 53 167 + 1 636 834 + 7 119 000 + 150 000
+	assert_output --partial "check: 2024-HSF-SOS-M01: VAT compensation 0.00, rate x net 554090.16"
+	refute_output --partial "2024-HSF-SOS-M02: VAT"
+	# the later payments carry it
+	assert_equal "$(netof out.csv 2024-HSF-SOS-M02 vat-comp)" "554090.16"
+}
+
+@test "--issued rows are taken only as written back byte for byte: line numbers, amounts, dates" {
+	hdr=$(head -1 "$I/issued.csv")
+	row=$(grep '^2024-SESAB-HSF-H1,.*,1,3.2,' "$I/issued.csv")
+	for bad in "line_no:7:${row/,1,3.2,/,7,3.2,}" \
+	    "net:1.5:${row/995545.00/1.5}" \
+	    "issue_date:2024-7-01:${row/2024-07-01/2024-7-01}"; do
+		col=${bad%%:*}; rest=${bad#*:}; val=${rest%%:*}; line=${rest#*:}
+		printf '%s\n%s\n' "$hdr" "$line" > issued.csv
+		run inv --issued issued.csv -o out.csv "$I/allocations.csv"
+		assert_failure 2
+		assert_output --partial "issued.csv:2: $col: "
+		assert_output --partial "($val)"
+		[ ! -e out.csv ]
+	done
+	# two rows of one document that disagree on its date
+	{ echo "$hdr"; grep '^2024-SESAB-HSF-H1,' "$I/issued.csv" | sed '2s/2024-07-31/2024-08-31/'; } > issued.csv
+	run inv --issued issued.csv -o out.csv "$I/allocations.csv"
+	assert_failure 2
+	assert_output --partial "issued.csv:3: doc: rows of one document disagree (2024-SESAB-HSF-H1)"
+}
+
+@test "a correction of a line whose title changed too is one line: the difference, under the new title" {
+	# the issued recharge says "svk" (an older title); 4 → 5 SVK weeks
+	sed 's/^\(klipp.csv:2:2024-H1,.*,lak-svk,\)4,/\15,/' "$I/activities.csv" > act.csv
+	run inv --activities act.csv --issued "$I/issued.csv" -o out.csv "$I/allocations.csv"
+	run awk -F, '$1 == "2024-DS-KS-H1-C1" { print $2, $3, $9, $10, $11, $NF }' out.csv
+	assert_output "debit 2024-DS-KS-H1 1 svk SVK – deltagande enhet 2544.85"
+}
+
+@test "recharge 4.3.2: the employing provider invoices SLSO the month rate by specialty" {
+	# 002 §4.3.2: 50 000 kr/month in general medicine, 31 500 in the others;
+	# as two recharge rules, since a rule has one price
+	jq '.recharges += [
+	    {"id": "4.3.2-am", "title": "ST närsjukvård: allmänmedicin", "select": {"stream": "st", "category": "Allmänmedicin"},
+	     "issuer": "provider", "recipient": "SLSO", "basis": "months", "price": "50000"},
+	    {"id": "4.3.2", "title": "ST närsjukvård", "select": {"stream": "st", "category": ["Psykiatri", "Geriatrik"]},
+	     "issuer": "provider", "recipient": "SLSO", "basis": "months", "price": "31500"}]' \
+	    "$MODELS/stockholm-2024.json" > m.json
+	{ cat "$I/activities.csv"
+	  echo 'hr.csv:9:2024-03,2024,2024-03,CAPIO,,,Allmänmedicin,,g0000000000000000001,,st,1,months,hr.csv:9'
+	  echo 'hr.csv:9:2024-07,2024,2024-07,CAPIO,,,Allmänmedicin,,g0000000000000000001,,st,0.5,months,hr.csv:9'
+	  echo 'hr.csv:10:2024-04,2024,2024-04,ERSTA,,,Psykiatri,,g0000000000000000002,,st,1,months,hr.csv:10'
+	  echo 'hr.csv:11:2024-04,2024,2024-04,SLSO,,,Psykiatri,,g0000000000000000003,,st,1,months,hr.csv:11'; } > act.csv
+	run alf-invoice --model "$W/m.json" --providers "$I/providers.csv" --activities act.csv --check \
+	    -o out.csv "$I/allocations.csv"
+	assert_success
+	run awk -F, '$2 == "recharge" && $5 == "SLSO" { print $1, $10, $12, $14, $NF }' out.csv
+	# SLSO's own ST doctor is no recharge; never VAT compensation
+	assert_output "2024-CAPIO-SLSO-H1 4.3.2-am 1 50000 50000.00
+2024-CAPIO-SLSO-H2 4.3.2-am 0.5 50000 25000.00
+2024-ERSTA-SLSO-H1 4.3.2 1 31500 31500.00"
+}

@@ -338,6 +338,17 @@ doc_vat(struct inv *iv, struct doc *d)
 	    doc_net(d)));
 }
 
+/* a − b, checked like ore_add (STYLE: money never wraps) */
+static ore_t
+ore_sub(ore_t a, ore_t b)
+{
+	ore_t s;
+
+	if (__builtin_sub_overflow(a, b, &s))
+		die(EXIT_IO, "arithmetic overflow: amount out of range");
+	return s;
+}
+
 static ore_t
 unit_ore(const struct mline *m)
 {
@@ -691,7 +702,8 @@ pay_monthly(struct inv *iv, struct provider *p)
 		a = &iv->rows[i];
 		if (strcmp(a->provider, p->id) == 0 &&
 		    strcmp(a->payer, iv->monthly_payer) == 0)
-			line_slot(lines, a->line)[0] += a->amount;
+			line_slot(lines, a->line)[0] = ore_add(line_slot(lines,
+			    a->line)[0], a->amount);
 	}
 	/* lines in the plan but no longer allocated still settle */
 	if (iv->plan != NULL)
@@ -713,9 +725,10 @@ pay_monthly(struct inv *iv, struct provider *p)
 		    iv->monthly_payer, p->id, mm);
 		if ((d = take_issued(iv, id)) != NULL) {
 			for (j = 0; j < d->n; j++)
-				if (!doc_line_is_vat(&d->lines[j]))
-					line_slot(lines, d->lines[j].line)[2] +=
-					    d->lines[j].net;
+				if (!doc_line_is_vat(&d->lines[j])) {
+					v = line_slot(lines, d->lines[j].line);
+					v[2] = ore_add(v[2], d->lines[j].net);
+				}
 			continue;
 		}
 		d = NULL;
@@ -741,7 +754,7 @@ pay_monthly(struct inv *iv, struct provider *p)
 			}
 			doc_add(d, m->id, m->title, m->title, m->fund, "", "", "",
 			    amt);
-			v[2] += amt;
+			v[2] = ore_add(v[2], amt);
 		}
 		if (d != NULL)
 			doc_vat(iv, d);
@@ -764,7 +777,7 @@ pay_monthly(struct inv *iv, struct provider *p)
 				if (v[0] == v[2] || m == NULL)
 					continue;
 				doc_add(d, m->id, m->title, m->title, m->fund,
-				    "", "", "", v[0] - v[2]);
+				    "", "", "", ore_sub(v[0], v[2]));
 			}
 			doc_vat(iv, d);
 		}
@@ -1038,8 +1051,10 @@ correct(struct inv *iv, struct doc *orig, const struct doc *now)
 	struct {
 		const struct doc_line *l;
 		ore_t d;
+		int side;	/* 0 in both, 1 new only, 2 issued only */
 	} *diff = NULL;
-	int nd = 0;
+	int nd = 0, k2, pair, old;
+	const struct mline *m;
 
 	for (i = 0; i < iv->nissued; i++) {
 		struct doc *x = iv->issued_v[i];
@@ -1053,27 +1068,29 @@ correct(struct inv *iv, struct doc *orig, const struct doc *now)
 		for (j = 0; j < x->n; j++) {
 			l = &x->lines[j];
 			if (doc_line_is_vat(l)) {
-				effvat += l->net;
+				effvat = ore_add(effvat, l->net);
 				continue;
 			}
 			void **slot = table_slot(eff, line_key(l, key,
 			    sizeof key), NULL);
 			if (*slot == NULL)
 				*slot = ecalloc(2, sizeof(ore_t));
-			((ore_t *)*slot)[0] += l->net;
+			((ore_t *)*slot)[0] = ore_add(((ore_t *)*slot)[0],
+			    l->net);
 		}
 	}
 	/* the new lines in their order, then lines that are gone */
 	for (j = 0; now != NULL && j < now->n; j++) {
 		l = &now->lines[j];
 		if (doc_line_is_vat(l)) {
-			newvat += l->net;
+			newvat = ore_add(newvat, l->net);
 			continue;
 		}
 		v = table_get(eff, line_key(l, key, sizeof key));
 		diff = erealloc(diff, (nd + 1) * sizeof *diff);
 		diff[nd].l = l;
-		diff[nd++].d = l->net - (v != NULL ? v[0] : 0);
+		diff[nd].side = v == NULL;
+		diff[nd++].d = ore_sub(l->net, v != NULL ? v[0] : 0);
 		if (v != NULL)
 			v[1] = 1;	/* seen */
 	}
@@ -1092,7 +1109,37 @@ correct(struct inv *iv, struct doc *orig, const struct doc *now)
 			v[1] = 1;
 			diff = erealloc(diff, (nd + 1) * sizeof *diff);
 			diff[nd].l = l;
-			diff[nd++].d = -v[0];
+			diff[nd].side = 2;
+			diff[nd++].d = ore_sub(0, v[0]);
+		}
+	}
+	/*
+	 * CONTRACTS: exactly the difference per line.  A budget line that is
+	 * one line on both sides but whose text changed (a new title) is one
+	 * line of the correction, under the new text, not a credit of the old
+	 * and a debit of the new.  Detail lines stay apart: their text names
+	 * the person or category.
+	 */
+	for (j = 0; j < nd; j++) {
+		if (diff[j].side != 1 || ((m = table_get(iv->mlines,
+		    diff[j].l->line)) != NULL && strcmp(m->detail, "none") != 0 &&
+		    *m->detail != '\0'))
+			continue;
+		pair = 1;
+		old = -1;
+		for (k2 = 0; k2 < nd; k2++) {
+			if (k2 == j || diff[k2].side == 0 ||
+			    strcmp(diff[k2].l->line, diff[j].l->line) != 0)
+				continue;
+			if (diff[k2].side == 1 || old >= 0)
+				pair = 0;
+			else
+				old = k2;
+		}
+		if (pair && old >= 0) {
+			diff[j].d = ore_add(diff[j].d, diff[old].d);
+			diff[old].d = 0;
+			diff[old].side = diff[j].side = 0;
 		}
 	}
 	/*
@@ -1102,11 +1149,10 @@ correct(struct inv *iv, struct doc *orig, const struct doc *now)
 	 */
 	for (j = 0; j < nd && !any; j++) {
 		ore_t per_line = 0;
-		int k2;
 
 		for (k2 = 0; k2 < nd; k2++)
 			if (strcmp(diff[k2].l->line, diff[j].l->line) == 0)
-				per_line += diff[k2].d;
+				per_line = ore_add(per_line, diff[k2].d);
 		any = per_line != 0;
 	}
 	if (vat && newvat != effvat)
@@ -1129,9 +1175,8 @@ correct(struct inv *iv, struct doc *orig, const struct doc *now)
 				    diff[j].d);
 		if (vat && newvat != effvat)
 			doc_add(c, "vat-comp", vat_text(iv, text, sizeof text),
-			    text, "", "", "", "", newvat - effvat);
-		for (j = 0; j < c->n; j++)
-			sum += c->lines[j].net;
+			    text, "", "", "", "", ore_sub(newvat, effvat));
+		sum = doc_total(c);
 		c->kind = sum < 0 ? "credit" : "debit";
 	}
 	for (k = 0; k < table_len(eff); k++)
@@ -1287,7 +1332,7 @@ read_allocations(struct inv *iv, struct stage *st, const char *path,
 			if (*slot == NULL)
 				*slot = ecalloc(1, sizeof(ore_t));
 			pv = *slot;
-			*pv += amt;
+			*pv = ore_add(*pv, amt);
 			continue;
 		}
 		st->accepted++;
@@ -1395,6 +1440,7 @@ read_issued(struct inv *iv, const char *path)
 	long issue, due;
 	ore_t net;
 	void **slot;
+	char canon[32];
 	int i, created;
 
 	for (i = 0; need[i] != NULL; i++)
@@ -1420,8 +1466,20 @@ read_issued(struct inv *iv, const char *path)
 			BAD("due_date", "not a date");
 		if (period_parse(F("period"), &pp) < 0)
 			BAD("period", "not a period");
-		if (money_parse(F("net"), &net) < 0)
-			BAD("net", "not an amount");
+		/*
+		 * CONTRACTS: issued documents are written again unchanged, so
+		 * only what this program writes back byte for byte is taken:
+		 * kronor with two decimals, YYYY-MM-DD, line numbers in order.
+		 */
+		if (money_parse(F("net"), &net) < 0 || strcmp(money_fmt(net,
+		    canon, sizeof canon), F("net")) != 0)
+			BAD("net", "not an amount with two decimals");
+		if (strcmp(date_fmt(issue, canon, sizeof canon),
+		    F("issue_date")) != 0)
+			BAD("issue_date", "not a date");
+		if (strcmp(date_fmt(due, canon, sizeof canon),
+		    F("due_date")) != 0)
+			BAD("due_date", "not a date");
 		if ((strcmp(kind, "credit") == 0 || strcmp(kind, "debit") == 0) !=
 		    (*F("corrects") != '\0'))
 			BAD("corrects", "not what the kind needs");
@@ -1444,8 +1502,14 @@ read_issued(struct inv *iv, const char *path)
 		}
 		d = *slot;
 		if (strcmp(d->kind, kind) != 0 || strcmp(d->issuer,
-		    F("issuer")) != 0 || strcmp(d->recipient, F("recipient")) != 0)
+		    F("issuer")) != 0 || strcmp(d->recipient, F("recipient")) !=
+		    0 || strcmp(d->corrects, F("corrects")) != 0 ||
+		    d->issue != issue || d->due != due ||
+		    strcmp(d->period, F("period")) != 0)
 			BAD("doc", "rows of one document disagree");
+		snprintf(canon, sizeof canon, "%d", d->n + 1);
+		if (strcmp(F("line_no"), canon) != 0)
+			BAD("line_no", "not the document's next line number");
 		if (strcmp(F("line"), "vat-comp") == 0)
 			d->vat = 1;
 		title = title_of(iv, F("line"), &fund);
@@ -1725,8 +1789,8 @@ check_docs(struct inv *iv)
 			    iv->rows[i].period);
 			continue;
 		}
-		sum_slot(pp, iv->rows[i].payer, iv->rows[i].provider)[0] +=
-		    iv->rows[i].amount;
+		v = sum_slot(pp, iv->rows[i].payer, iv->rows[i].provider);
+		v[0] = ore_add(v[0], iv->rows[i].amount);
 	}
 	for (i = 0; i < iv->ndocs; i++) {
 		d = iv->docs[i];
@@ -1739,18 +1803,24 @@ check_docs(struct inv *iv)
 		} else {
 			/* a recharge or its correction: billed = owed */
 			for (j = 0; j < d->n; j++) {
-				sum_slot(rc, d->lines[j].line, d->issuer)[0] +=
-				    d->lines[j].net;
-				sum_slot(rc, d->lines[j].line, d->recipient)[0] -=
-				    d->lines[j].net;
+				v = sum_slot(rc, d->lines[j].line, d->issuer);
+				v[0] = ore_add(v[0], d->lines[j].net);
+				v = sum_slot(rc, d->lines[j].line, d->recipient);
+				v[0] = ore_sub(v[0], d->lines[j].net);
 			}
 			continue;
 		}
-		sum_slot(pp, payer, prov)[1] += doc_net(d);
+		v = sum_slot(pp, payer, prov);
+		v[1] = ore_add(v[1], doc_net(d));
 		v = sum_slot(chain, *d->corrects ? d->corrects : d->id, "");
-		v[0] += doc_net(d);
-		v[1] += doc_total(d) - doc_net(d);
-		v[2] |= d->vat;
+		v[0] = ore_add(v[0], doc_net(d));
+		v[1] = ore_add(v[1], ore_sub(doc_total(d), doc_net(d)));
+		/*
+		 * 002 §6: owed on every document with a private provider,
+		 * whatever the document says (an issued one may lack it)
+		 */
+		pr = provider_by_id(iv->provs, prov);
+		v[2] |= pr != NULL && pr->private_;
 	}
 	for (i = 0; i < table_len(pp); i++) {
 		v = table_val(pp, i);
@@ -1784,8 +1854,8 @@ check_docs(struct inv *iv)
 			key = table_key(rc, i);
 			snprintf(line, sizeof line, "%.*s",
 			    (int)(strchr(key, '\x1f') - key), key);
-			sum_slot(per, line, "")[0] +=
-			    ((ore_t *)table_val(rc, i))[0];
+			v = sum_slot(per, line, "");
+			v[0] = ore_add(v[0], ((ore_t *)table_val(rc, i))[0]);
 		}
 		for (i = 0; i < table_len(per); i++)
 			if (((ore_t *)table_val(per, i))[0] != 0) {
