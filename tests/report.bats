@@ -369,3 +369,19 @@ Förändring per vårdgivare,P3,1,1,0'
 	assert_line --index 0 'stockholm-2024'
 	refute_output --partial 'model.json'
 }
+
+@test "statement: per line what was invoiced, paid and settled against it" {
+	st() { alf-report statement -q --provider "$1" --model "$R/model.json" \
+	    --providers "$R/providers.csv" --format csv "$R/allocations.csv" "$R/invoices.csv"; }
+	# Capio invoices its half-years; SLSO is paid in twelfths
+	run st CAPIO
+	assert_success
+	assert_line 'Tilldelat och betalt per rad,3.2,1818041.00,1818041.00,0.00,0.00,0.00'
+	assert_line 'Tilldelat och betalt per rad,Totalt,61443498.00,61443498.00,0.00,0.00,0.00'
+	run st SLSO
+	assert_success
+	assert_line 'Tilldelat och betalt per rad,3.2,22938260.00,0.00,22938260.00,0.00,0.00'
+	# nothing is left on any line
+	run awk -F, '$1 == "Tilldelat och betalt per rad" && $NF != "0.00"' <<< "$output"
+	assert_output ''
+}

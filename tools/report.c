@@ -686,100 +686,6 @@ kind_compare(struct ctx *c, struct report *rep)
 	free(ch);
 }
 
-/*
- * statement: everything one provider gets — per line the basis, rate and
- * amount, then every document line it issued or received — the invoice
- * basis its controller checks.
- */
-static void
-kind_statement(struct ctx *c, struct report *rep)
-{
-	static const char *ahead[] = { "Rad", "Benämning", "Fond", "Betalare",
-	    "Period", "Underlag", "Enhet", "Pris", "Belopp" };
-	static const char *ihead[] = { "Dokument", "Typ", "Utfärdare",
-	    "Mottagare", "Datum", "Period", "Rad", "Text", "Belopp" };
-	static const char *khead[] = { "Typ", "Rader", "Belopp" };
-	struct rtable *t;
-	struct cell *row;
-	struct provider *p;
-	char title[512], **kinds = NULL;
-	ore_t total = 0, *ksum = NULL;
-	long *kcount = NULL;
-	int i, nk = 0, k;
-	size_t x;
-
-	p = c->provs != NULL ? provider_by_id(c->provs, c->provider) : NULL;
-	snprintf(title, sizeof title, "Underlag: %s (%s)",
-	    p != NULL ? p->name : c->provider, c->provider);
-	free(rep->title);
-	rep->title = estrdup(title);
-	t = rtable_add(rep, "Tilldelning per rad", 9, ahead);
-	for (i = 0; i < c->nlines; i++)
-		for (x = 0; x < c->nrows; x++) {
-			const struct alloc_row *a = &c->rows[x];
-
-			if (strcmp(a->provider, c->provider) != 0 ||
-			    strcmp(a->line, c->lines[i].id) != 0)
-				continue;
-			row = rtable_row(t);
-			cell_text(&row[0], a->line);
-			cell_text(&row[1], c->lines[i].title);
-			cell_text(&row[2], a->fund);
-			cell_text(&row[3], a->payer);
-			cell_text(&row[4], a->period);
-			cell_number(&row[5], a->qty);
-			cell_text(&row[6], a->uom);
-			cell_number(&row[7], a->rate);
-			cell_money(&row[8], a->amount);
-			total = ore_add(total, a->amount);
-		}
-	rtable_mark_total(t);
-	row = rtable_row(t);
-	cell_text(&row[0], "Totalt");
-	cell_money(&row[8], total);
-
-	t = rtable_add(rep, "Fakturor, betalningar och vidarefakturering", 9,
-	    ihead);
-	for (x = 0; x < c->ninv; x++) {
-		const struct inv_row *v = &c->inv[x];
-
-		if (strcmp(v->f[I_ISSUER], c->provider) != 0 &&
-		    strcmp(v->f[I_RECIPIENT], c->provider) != 0)
-			continue;
-		row = rtable_row(t);
-		cell_text(&row[0], v->f[I_DOC]);
-		cell_text(&row[1], v->f[I_KIND]);
-		cell_text(&row[2], v->f[I_ISSUER]);
-		cell_text(&row[3], v->f[I_RECIPIENT]);
-		cell_text(&row[4], v->f[I_DATE]);
-		cell_text(&row[5], v->f[I_PERIOD]);
-		cell_text(&row[6], v->f[I_LINE]);
-		cell_text(&row[7], v->f[I_DESC]);
-		cell_money(&row[8], v->net);
-		if ((k = index_of(kinds, nk, v->f[I_KIND])) < 0) {
-			push(&kinds, &nk, v->f[I_KIND]);
-			ksum = erealloc(ksum, nk * sizeof *ksum);
-			kcount = erealloc(kcount, nk * sizeof *kcount);
-			k = nk - 1;
-			ksum[k] = 0;
-			kcount[k] = 0;
-		}
-		ksum[k] = ore_add(ksum[k], v->net);
-		kcount[k]++;
-	}
-	t = rtable_add(rep, "Summa per dokumenttyp", 3, khead);
-	for (k = 0; k < nk; k++) {
-		row = rtable_row(t);
-		cell_text(&row[0], kinds[k]);
-		cell_int(&row[1], kcount[k]);
-		cell_money(&row[2], ksum[k]);
-		free(kinds[k]);
-	}
-	free(kinds);
-	free(ksum);
-	free(kcount);
-}
-
 /* reconcile's table: one row per check; count says the figures are rows */
 static void
 check_row(struct ctx *c, struct rtable *t, const char *what,
@@ -1101,6 +1007,155 @@ kind_reconcile(struct ctx *c, struct report *rep)
 }
 
 /*
+ * What one provider's line came to: v[0] allocated, v[1] invoiced (and
+ * corrected), v[2] paid in twelfths, v[3] settled, v[4] what is left.
+ * Recharges are between providers and leave these alone.  0 when all
+ * are zero.
+ */
+static int
+line_flows(const struct ctx *c, const char *id, const char *line, ore_t *v)
+{
+	const struct inv_row *w;
+	size_t x;
+	int col;
+
+	memset(v, 0, 5 * sizeof *v);
+	v[0] = alloc_sum(c, line, id, NULL);
+	for (x = 0; x < c->ninv; x++) {
+		w = &c->inv[x];
+		if (strcmp(w->f[I_LINE], line) != 0 || is_recharge(c, w))
+			continue;
+		if (strcmp(w->f[I_ISSUER], id) != 0 &&
+		    strcmp(w->f[I_RECIPIENT], id) != 0)
+			continue;
+		col = strcmp(w->f[I_KIND], "payment") == 0 ? 2 :
+		    strcmp(w->f[I_KIND], "settlement") == 0 ? 3 : 1;
+		v[col] = ore_add(v[col], w->net);
+	}
+	if (v[0] == 0 && v[1] == 0 && v[2] == 0 && v[3] == 0)
+		return 0;
+	v[4] = v[0] - v[1] - v[2] - v[3];
+	return 1;
+}
+
+/*
+ * statement: everything one provider gets — per line the basis, rate and
+ * amount, per line what was invoiced, paid and settled against it, then
+ * every document line it issued or received (recharges too) — the
+ * invoice basis its controller checks.
+ */
+static void
+kind_statement(struct ctx *c, struct report *rep)
+{
+	static const char *ahead[] = { "Rad", "Benämning", "Fond", "Betalare",
+	    "Period", "Underlag", "Enhet", "Pris", "Belopp" };
+	static const char *ihead[] = { "Dokument", "Typ", "Utfärdare",
+	    "Mottagare", "Datum", "Period", "Rad", "Text", "Belopp" };
+	static const char *khead[] = { "Typ", "Rader", "Belopp" };
+	static const char *fhead[] = { "Rad", "Tilldelat", "Fakturerat",
+	    "Utbetalt", "Slutreglerat", "Kvar" };
+	struct rtable *t;
+	struct cell *row;
+	struct provider *p;
+	char title[512], **kinds = NULL;
+	ore_t total = 0, *ksum = NULL, v[5], ftot[5];
+	long *kcount = NULL;
+	int i, nk = 0, k;
+	size_t x;
+
+	p = c->provs != NULL ? provider_by_id(c->provs, c->provider) : NULL;
+	snprintf(title, sizeof title, "Underlag: %s (%s)",
+	    p != NULL ? p->name : c->provider, c->provider);
+	free(rep->title);
+	rep->title = estrdup(title);
+	t = rtable_add(rep, "Tilldelning per rad", 9, ahead);
+	for (i = 0; i < c->nlines; i++)
+		for (x = 0; x < c->nrows; x++) {
+			const struct alloc_row *a = &c->rows[x];
+
+			if (strcmp(a->provider, c->provider) != 0 ||
+			    strcmp(a->line, c->lines[i].id) != 0)
+				continue;
+			row = rtable_row(t);
+			cell_text(&row[0], a->line);
+			cell_text(&row[1], c->lines[i].title);
+			cell_text(&row[2], a->fund);
+			cell_text(&row[3], a->payer);
+			cell_text(&row[4], a->period);
+			cell_number(&row[5], a->qty);
+			cell_text(&row[6], a->uom);
+			cell_number(&row[7], a->rate);
+			cell_money(&row[8], a->amount);
+			total = ore_add(total, a->amount);
+		}
+	rtable_mark_total(t);
+	row = rtable_row(t);
+	cell_text(&row[0], "Totalt");
+	cell_money(&row[8], total);
+
+	/* per line: what was allocated against what the documents moved */
+	t = rtable_add(rep, "Tilldelat och betalt per rad", 6,
+	    fhead);
+	memset(ftot, 0, sizeof ftot);
+	for (i = 0; i < c->nlines; i++) {
+		if (!line_flows(c, c->provider, c->lines[i].id, v))
+			continue;
+		row = rtable_row(t);
+		cell_text(&row[0], c->lines[i].id);
+		for (k = 0; k < 5; k++) {
+			cell_money(&row[k + 1], v[k]);
+			ftot[k] = ore_add(ftot[k], v[k]);
+		}
+	}
+	rtable_mark_total(t);
+	row = rtable_row(t);
+	cell_text(&row[0], "Totalt");
+	for (k = 0; k < 5; k++)
+		cell_money(&row[k + 1], ftot[k]);
+
+	t = rtable_add(rep, "Fakturor, betalningar och vidarefakturering", 9,
+	    ihead);
+	for (x = 0; x < c->ninv; x++) {
+		const struct inv_row *v = &c->inv[x];
+
+		if (strcmp(v->f[I_ISSUER], c->provider) != 0 &&
+		    strcmp(v->f[I_RECIPIENT], c->provider) != 0)
+			continue;
+		row = rtable_row(t);
+		cell_text(&row[0], v->f[I_DOC]);
+		cell_text(&row[1], v->f[I_KIND]);
+		cell_text(&row[2], v->f[I_ISSUER]);
+		cell_text(&row[3], v->f[I_RECIPIENT]);
+		cell_text(&row[4], v->f[I_DATE]);
+		cell_text(&row[5], v->f[I_PERIOD]);
+		cell_text(&row[6], v->f[I_LINE]);
+		cell_text(&row[7], v->f[I_DESC]);
+		cell_money(&row[8], v->net);
+		if ((k = index_of(kinds, nk, v->f[I_KIND])) < 0) {
+			push(&kinds, &nk, v->f[I_KIND]);
+			ksum = erealloc(ksum, nk * sizeof *ksum);
+			kcount = erealloc(kcount, nk * sizeof *kcount);
+			k = nk - 1;
+			ksum[k] = 0;
+			kcount[k] = 0;
+		}
+		ksum[k] = ore_add(ksum[k], v->net);
+		kcount[k]++;
+	}
+	t = rtable_add(rep, "Summa per dokumenttyp", 3, khead);
+	for (k = 0; k < nk; k++) {
+		row = rtable_row(t);
+		cell_text(&row[0], kinds[k]);
+		cell_int(&row[1], kcount[k]);
+		cell_money(&row[2], ksum[k]);
+		free(kinds[k]);
+	}
+	free(kinds);
+	free(ksum);
+	free(kcount);
+}
+
+/*
  * closing: the year's utbildningsbokslut — per fund, provider and line
  * what was allocated, invoiced, paid monthly and settled, and what is
  * left; the recharges per provider; the reserve's use; VAT compensation.
@@ -1119,7 +1174,6 @@ kind_closing(struct ctx *c, struct report *rep)
 	struct cell *row;
 	char title[300], *id;
 	ore_t v[5], tot[5], iss, rec, vat;
-	const struct inv_row *w;
 	size_t x;
 
 	free(rep->title);
@@ -1133,33 +1187,9 @@ kind_closing(struct ctx *c, struct report *rep)
 			if (is_reserve(id))
 				continue;
 			for (i = 0; i < c->nlines; i++) {
-				if (strcmp(c->lines[i].fund, c->funds[k]) != 0)
+				if (strcmp(c->lines[i].fund, c->funds[k]) != 0 ||
+				    !line_flows(c, id, c->lines[i].id, v))
 					continue;
-				memset(v, 0, sizeof v);
-				for (x = 0; x < c->nrows; x++)
-					if (strcmp(c->rows[x].provider, id) == 0
-					    && strcmp(c->rows[x].line,
-					    c->lines[i].id) == 0)
-						v[0] = ore_add(v[0],
-						    c->rows[x].amount);
-				for (x = 0; x < c->ninv; x++) {
-					w = &c->inv[x];
-					if (strcmp(w->f[I_LINE],
-					    c->lines[i].id) != 0 ||
-					    is_recharge(c, w))
-						continue;
-					if (strcmp(w->f[I_ISSUER], id) != 0 &&
-					    strcmp(w->f[I_RECIPIENT], id) != 0)
-						continue;
-					col = strcmp(w->f[I_KIND], "payment")
-					    == 0 ? 2 : strcmp(w->f[I_KIND],
-					    "settlement") == 0 ? 3 : 1;
-					v[col] = ore_add(v[col], w->net);
-				}
-				if (v[0] == 0 && v[1] == 0 && v[2] == 0 &&
-				    v[3] == 0)
-					continue;
-				v[4] = v[0] - v[1] - v[2] - v[3];
 				row = rtable_row(t);
 				cell_text(&row[0], row_name(c, j));
 				cell_text(&row[1], c->lines[i].id);
