@@ -131,6 +131,17 @@ pnr_like(const char *s)
 }
 
 int
+pnr_is_pseudonym(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return i == PSEUDONYM_LEN;
+}
+
+int
 pnr_canon(const char *s, int year, char out[PNR_LEN + 1], const char **why)
 {
 	char d[PNR_LEN + 1];

@@ -38,5 +38,7 @@ void	pnr_pseudonym(const struct pnr_key *k, const char digits[PNR_LEN],
 /* 1 when s looks like a personal identity number in any form (even a
  * wrong one): what must never be echoed */
 int	pnr_like(const char *s);
+/* 1 when s is a pseudonym: PSEUDONYM_LEN lowercase hex digits */
+int	pnr_is_pseudonym(const char *s);
 
 #endif

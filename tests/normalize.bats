@@ -220,3 +220,29 @@ k:5,2024-H2,2.4,weeks"
 	run alf-normalize --providers "$PROV" --year 2024 -o a.csv r.csv
 	assert_success
 }
+
+@test "a personal identity number that slipped into records is rejected, never written or echoed" {
+	printf '%s\n' "$HEAD,extra" \
+	    "vil,198503121371,KS,,,,,2024-03-04,2024-03-08,,,,,,k:2,x" \
+	    "vil,,KS,,850312-1371,,,2024-03-04,2024-03-08,,,,,,k:3,x" \
+	    "vil,,XX,,,,,2024-03-04,2024-03-08,,,,,,k:4,19850312+1371" \
+	    "vil,$P,KS,,,,,2024-03-04,2024-03-08,,,,,,k:5,x" \
+	    "vil,0123456789ABCDEF0123,KS,,,,,2024-03-04,2024-03-08,,,,,,k:6,x" > r.csv
+	run norm --rejects rej.csv -o a.csv r.csv
+	assert_failure 1
+	assert_output "alf-normalize: r.csv:2: person: not a pseudonym (20 hex digits)
+alf-normalize: r.csv:3: unit: looks like a personal identity number; records hold pseudonyms only
+alf-normalize: r.csv:4: provider_name: unknown provider; did you mean Danderyds sjukhus AB or Karolinska universitetssjukhuset? (XX)
+alf-normalize: r.csv:6: person: not a pseudonym (20 hex digits)
+alf-normalize: 5 read, 1 accepted, 4 rejected, 0 merged; 1 written"
+	assert_equal "$(cut -d, -f1 a.csv | tail -n +2)" "k:5"
+	run cut -d, -f2,5,15,16 rej.csv
+	assert_output "person,unit,src,extra
+,,k:2,x
+,,k:3,x
+,,k:4,
+0123456789ABCDEF0123,,k:6,x"
+	run grep -c -e 198503121371 -e 850312-1371 -e 19850312+1371 rej.csv a.csv
+	assert_output "rej.csv:0
+a.csv:0"
+}

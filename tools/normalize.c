@@ -7,6 +7,7 @@
  * the program streams; only the duplicate index grows with the input.
  */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "date.h"
 #include "err.h"
 #include "money.h"
+#include "pnr.h"
 #include "ref.h"
 #include "stage.h"
 
@@ -223,6 +225,49 @@ split_months(long a, long b, rat extent, struct piece *out, int max)
 	return n;
 }
 
+/*
+ * Reject the current row.  Records hold pseudonyms only, but a region's
+ * own adapter may let a personal identity number through: a field that
+ * looks like one is written empty and never echoed (issue 11 "Nothing
+ * lost, nothing leaked").
+ */
+static void __attribute__((format(printf, 5, 6)))
+reject(struct stage *st, const struct csvr *r, const char *col,
+    const char *val, const char *fmt, ...)
+{
+	char reason[512];
+	const char **ov;
+	int i, n = csvr_nfields(r) > csvr_ncols(r) ? csvr_nfields(r) :
+	    csvr_ncols(r);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof reason, fmt, ap);
+	va_end(ap);
+	ov = ecalloc(n + 1, sizeof *ov);
+	for (i = 0; i < n; i++)
+		if (pnr_like(csvr_field(r, i)))
+			ov[i] = "";
+	if (val != NULL && pnr_like(val))
+		val = NULL;
+	stage_reject(st, r, col, val, ov, "%s", reason);
+	free(ov);
+}
+
+/* the first field that may be a personal identity number, or -1 */
+static int
+leaked_pnr(const char *const v[NREC])
+{
+	int i;
+
+	if (*v[R_PERSON] != '\0' && !pnr_is_pseudonym(v[R_PERSON]))
+		return R_PERSON;
+	for (i = 0; i < NREC; i++)
+		if (pnr_like(v[i]))
+			return i;
+	return -1;
+}
+
 /* a records file with its columns found; a missing required one dies */
 static struct csvr *
 records_open(const char *file, int idx[NREC])
@@ -317,33 +362,40 @@ main(int argc, char *argv[])
 		while (csvr_next(r)) {
 			st.read++;
 			if (csvr_bad(r)) {
-				stage_reject(&st, r, NULL, NULL, NULL,
+				reject(&st, r, NULL, NULL,
 				    "malformed quoting");
 				continue;
 			}
 			if (csvr_nfields(r) != csvr_ncols(r)) {
-				stage_reject(&st, r, NULL, NULL, NULL,
+				reject(&st, r, NULL, NULL,
 				    "expected %d fields, found %d",
 				    csvr_ncols(r), csvr_nfields(r));
 				continue;
 			}
 			for (i = 0; i < NREC; i++)
 				v[i] = csvr_field(r, idx[i]);
+			if ((i = leaked_pnr(v)) >= 0) {
+				reject(&st, r, rec_cols[i], NULL, i == R_PERSON ?
+				    "not a pseudonym (20 hex digits)" :
+				    "looks like a personal identity number; "
+				    "records hold pseudonyms only");
+				continue;
+			}
 			if ((uom = table_get(streams, v[R_STREAM])) == NULL) {
-				stage_reject(&st, r, "stream", v[R_STREAM], NULL,
+				reject(&st, r, "stream", v[R_STREAM],
 				    "not a stream of streams.csv");
 				continue;
 			}
 			if ((prov = provider_lookup(provs, v[R_PROVIDER])) == NULL) {
-				stage_reject(&st, r, "provider_name", v[R_PROVIDER],
-				    NULL, "unknown provider; %s", provider_suggest(
+				reject(&st, r, "provider_name", v[R_PROVIDER],
+				    "unknown provider; %s", provider_suggest(
 				    provs, v[R_PROVIDER], hint, sizeof hint));
 				continue;
 			}
 			host = NULL;
 			if (*v[R_HOST] != '\0' &&
 			    (host = provider_lookup(provs, v[R_HOST])) == NULL) {
-				stage_reject(&st, r, "host_name", v[R_HOST], NULL,
+				reject(&st, r, "host_name", v[R_HOST],
 				    "unknown provider; %s", provider_suggest(
 				    provs, v[R_HOST], hint, sizeof hint));
 				continue;
@@ -357,7 +409,7 @@ main(int argc, char *argv[])
 			    rat_sign(extent) <= 0 ||
 			    rat_cmp(extent, rat_int(100)) > 0 ||
 			    rat_mul(extent, rat_int(100)).d != 1)) {
-				stage_reject(&st, r, "extent", v[R_EXTENT], NULL,
+				reject(&st, r, "extent", v[R_EXTENT],
 				    "not a percentage in (0, 100]");
 				continue;
 			}
@@ -366,14 +418,14 @@ main(int argc, char *argv[])
 				/* a quantity given by the source: one row */
 				if (rat_parse(v[R_QTY], 0, &qty) < 0 ||
 				    rat_sign(qty) < 0) {
-					stage_reject(&st, r, "qty", v[R_QTY], NULL,
+					reject(&st, r, "qty", v[R_QTY],
 					    "not a quantity >= 0");
 					continue;
 				}
 				if (*v[R_PERIOD] != '\0') {
 					if (period_parse(v[R_PERIOD], &pp) < 0) {
-						stage_reject(&st, r, "period",
-						    v[R_PERIOD], NULL,
+						reject(&st, r, "period",
+						    v[R_PERIOD],
 						    "not a period");
 						continue;
 					}
@@ -385,20 +437,20 @@ main(int argc, char *argv[])
 					pp.kind = PERIOD_HALF;
 					pp.n = m <= 6 ? 1 : 2;
 				} else {
-					stage_reject(&st, r, "period", NULL, NULL,
+					reject(&st, r, "period", NULL,
 					    "a quantity needs a period or dates");
 					continue;
 				}
 				if (pp.year != year) {
-					stage_reject(&st, r, "period", v[R_PERIOD],
-					    NULL, "outside the budget year %d",
+					reject(&st, r, "period", v[R_PERIOD],
+					    "outside the budget year %d",
 					    year);
 					continue;
 				}
 				if (*v[R_UOM] != '\0') {
 					if (!valid_uom(v[R_UOM])) {
-						stage_reject(&st, r, "uom",
-						    v[R_UOM], NULL, "not a unit"
+						reject(&st, r, "uom",
+						    v[R_UOM], "not a unit"
 						    " of activities.csv");
 						continue;
 					}
@@ -409,25 +461,25 @@ main(int argc, char *argv[])
 				n = 1;
 			} else if (*v[R_START] != '\0' || *v[R_END] != '\0') {
 				if (date_parse(v[R_START], &a) < 0) {
-					stage_reject(&st, r, "start", v[R_START],
-					    NULL, "not a date YYYY-MM-DD");
+					reject(&st, r, "start", v[R_START],
+					    "not a date YYYY-MM-DD");
 					continue;
 				}
 				if (date_parse(v[R_END], &b) < 0) {
-					stage_reject(&st, r, "end", v[R_END], NULL,
+					reject(&st, r, "end", v[R_END],
 					    "not a date YYYY-MM-DD");
 					continue;
 				}
 				if (b < a) {
-					stage_reject(&st, r, "end", v[R_END], NULL,
+					reject(&st, r, "end", v[R_END],
 					    "before start %s", v[R_START]);
 					continue;
 				}
 				if (a < ylo || b > yhi) {
 					if (!clip || b < ylo || a > yhi) {
-						stage_reject(&st, r, a < ylo ?
+						reject(&st, r, a < ylo ?
 						    "start" : "end", a < ylo ?
-						    v[R_START] : v[R_END], NULL,
+						    v[R_START] : v[R_END],
 						    "outside the budget year %d%s",
 						    year, clip ? "" :
 						    " (--clip cuts it to the year)");
@@ -443,7 +495,7 @@ main(int argc, char *argv[])
 					n = split_halves(a, b, extent, days,
 					    pieces);
 				else {
-					stage_reject(&st, r, "qty", NULL, NULL,
+					reject(&st, r, "qty", NULL,
 					    "stream %s counts %s: give a "
 					    "quantity, not dates", v[R_STREAM],
 					    uom);
@@ -476,8 +528,8 @@ main(int argc, char *argv[])
 						st.merged++;
 						continue;
 					case 2:
-						stage_reject(&st, r, "start",
-						    NULL, NULL, "overlaps an "
+						reject(&st, r, "start",
+						    NULL, "overlaps an "
 						    "earlier row of the same "
 						    "person, stream and provider"
 						    " with other values");
@@ -485,7 +537,7 @@ main(int argc, char *argv[])
 					}
 				}
 			} else {
-				stage_reject(&st, r, "start", NULL, NULL,
+				reject(&st, r, "start", NULL,
 				    "no dates, period or quantity");
 				continue;
 			}
