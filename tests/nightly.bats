@@ -2,7 +2,8 @@
 # `make run` (pipelines/run.mk) and pipelines/nightly (issue 15
 # "Pipelines", "Nightly", "Faults"): Stockholm 2024's exports end to end,
 # rejects recorded, 2 and 3 stopping, re-running only what changed, the
-# lock, atomic publication, --keep, and SIGKILL at every stage.
+# lock, atomic publication, --keep, and SIGKILL at every stage and at the
+# summary.
 load helper
 
 setup() { pipeline_setup; }
@@ -163,6 +164,16 @@ wrap_bin() {
 	assert_failure
 	[ "$(cat "$W/out2/logs/ingest-hr-2024.csv.rc")" = 3 ]
 	[ ! -e "$W/out2/allocations.csv" ]
+	# a hung step is stopped after STAGE_TIMEOUT seconds, as a failure
+	rm -r "$IN/hr-2024.csv" && cp "$FIX/stockholm-2024/hr-2024.csv" "$IN/"
+	wrap_bin invoice 'exec sleep 60'
+	SECONDS=0
+	ALF_BIN="$W/wbin" run alf_make run MODEL=stockholm-2024 IN="$IN" OUT="$W/out3" STAGE_TIMEOUT=1
+	assert_failure
+	[ $SECONDS -lt 30 ]
+	assert_output --partial "invoice: stopped (status 124)"
+	[ "$(cat "$W/out3/logs/invoice.rc")" = 3 ]
+	[ -s "$W/out3/allocations.csv" ] && [ ! -e "$W/out3/invoices.csv" ] && [ ! -e "$W/out3/summary.json" ]
 }
 
 @test "nightly: publishes OUT/current atomically, quiet when all is accepted, per-stage log" {
@@ -224,14 +235,36 @@ wrap_bin() {
 	[ "$(readlink "$W/n/current")" = "$second" ]
 	[ "$(ls "$W/n/failed" | wc -l)" -eq 2 ]
 	grep -q 'disk on fire' "$W/n/failed/"*/logs/allocate.log
+	# every step exits 0 but the run fails after them (here the summary's
+	# jq): a failure, 3, not a configuration error
+	mkdir "$W/jqbin"
+	printf '#!/bin/sh\ncase " $* " in *" -n "*) echo "jq: summary.json: No space left on device" >&2; exit 2;; esac\nexec %s "$@"\n' \
+	    "$(command -v jq)" > "$W/jqbin/jq"
+	chmod +x "$W/jqbin/jq"
+	PATH="$W/jqbin:$PATH" run nightly stockholm-2024 "$IN" "$W/n"
+	assert_failure 3
+	assert_output --partial "step report-reconcile-txt: exit 0"
+	assert_output --partial "jq: summary.json: No space left on device"
+	assert_output --partial "failed with status 3; $W/n/current left as it was ($second)"
+	[ "$(readlink "$W/n/current")" = "$second" ]
+	# a failed run keeps its nightly log beside its step logs
+	for d in "$W/n/failed/"*; do
+		cmp "$d/nightly.log" "$W/n/logs/${d##*/}.log"
+	done
 }
 
-@test "nightly --keep 1 keeps the last run, current the newest" {
+@test "nightly --keep 1 keeps the last run and failed run with their logs, current the newest" {
+	wrap_bin normalize 'exit 3'
+	run nightly --keep 1 --bin "$W/wbin" stockholm-2024 "$IN" "$W/n"
+	assert_failure 3
+	failed=$(ls "$W/n/failed")
 	for i in 1 2; do nightly --keep 1 stockholm-2024 "$IN" "$W/n"; done
 	[ "$(ls "$W/n/runs" | wc -l)" -eq 1 ]
 	[ "$(readlink "$W/n/current")" = "runs/$(ls "$W/n/runs")" ]
 	[ "$(jq -r .status "$W/n/current/summary.json")" = ok ]
-	[ "$(ls "$W/n/logs" | wc -l)" -eq 2 ]
+	# the kept run's and the failed run's logs; the pruned run's is gone
+	[ "$(ls "$W/n/logs" | tr '\n' ' ')" = "$failed.log $(ls "$W/n/runs").log " ]
+	[ "$(ls "$W/n/failed")" = "$failed" ]
 	run nightly --keep 0 stockholm-2024 "$IN" "$W/n"
 	assert_failure 2
 }
@@ -240,10 +273,20 @@ wrap_bin() {
 	nightly stockholm-2024 "$IN" "$W/n"
 	first=$(readlink "$W/n/current")
 	sum=$(cd "$W/n/current" && find . -type f | LC_ALL=C sort | xargs sha256sum)
-	for t in ingest normalize allocate invoice report; do
+	# a jq that hangs where the summary is written, once asked to
+	mkdir "$W/jqbin"
+	printf '#!/bin/sh\n[ -e %s/hang-jq ] && case " $* " in *" -n "*) echo $$ > %s/at; exec sleep 60;; esac\nexec %s "$@"\n' \
+	    "$W" "$W" "$(command -v jq)" > "$W/jqbin/jq"
+	chmod +x "$W/jqbin/jq"
+	# each program's first step, the last step, and the summary after it
+	for t in ingest normalize allocate invoice report reconcile summary; do
 		rm -f "$W/at"
-		wrap_bin $t "echo \$\$ > $W/at; exec sleep 60"
-		setsid "$ROOT/pipelines/nightly" --bin "$W/wbin" stockholm-2024 "$IN" "$W/n" \
+		case $t in
+		reconcile) wrap_bin report "[ \$1 != reconcile ] || { echo \$\$ > $W/at; exec sleep 60; }" ;;
+		summary) wrap_bin report :; touch "$W/hang-jq" ;;
+		*) wrap_bin $t "echo \$\$ > $W/at; exec sleep 60" ;;
+		esac
+		PATH="$W/jqbin:$PATH" setsid "$ROOT/pipelines/nightly" --bin "$W/wbin" stockholm-2024 "$IN" "$W/n" \
 		    > /dev/null 2>&1 3>&- &
 		pid=$!
 		for i in $(seq 100); do [ -s "$W/at" ] && break; sleep 0.1; done
@@ -255,10 +298,16 @@ wrap_bin() {
 		[ "$(cd "$W/n/current" && find . -type f | LC_ALL=C sort | xargs sha256sum)" = "$sum" ]
 		[ -n "$(ls "$W/n/.work")" ]
 	done
+	rm "$W/hang-jq"
+	# the run reached the summary: every step's output was there
+	[ -f "$W/n/.work/"*/reports/reconcile.txt ]
+	# killed between making the new symlink and swapping it in
+	ln -s runs/none "$W/n/.current.20240101T000000.0Z"
 	run nightly stockholm-2024 "$IN" "$W/n"
 	assert_success
 	[ "$(readlink "$W/n/current")" != "$first" ]
 	[ "$(jq -r .status "$W/n/current/summary.json")" = ok ]
 	[ -z "$(ls "$W/n/.work")" ]
+	[ -z "$(ls -A "$W/n" | grep '^\.current\.')" ]
 	cmp "$W/n/current/allocations.csv" "$W/n/$first/allocations.csv"
 }
