@@ -1038,6 +1038,19 @@ line_flows(const struct ctx *c, const char *id, const char *line, ore_t *v)
 	return 1;
 }
 
+/* line_flows' five figures as cells, added to tot unless it is NULL */
+static void
+flow_cells(struct cell *row, const ore_t *v, ore_t *tot)
+{
+	int k;
+
+	for (k = 0; k < 5; k++) {
+		cell_money(&row[k], v[k]);
+		if (tot != NULL)
+			tot[k] = ore_add(tot[k], v[k]);
+	}
+}
+
 /*
  * statement: everything one provider gets — per line the basis, rate and
  * amount, per line what was invoiced, paid and settled against it, then
@@ -1102,16 +1115,12 @@ kind_statement(struct ctx *c, struct report *rep)
 			continue;
 		row = rtable_row(t);
 		cell_text(&row[0], c->lines[i].id);
-		for (k = 0; k < 5; k++) {
-			cell_money(&row[k + 1], v[k]);
-			ftot[k] = ore_add(ftot[k], v[k]);
-		}
+		flow_cells(&row[1], v, ftot);
 	}
 	rtable_mark_total(t);
 	row = rtable_row(t);
 	cell_text(&row[0], "Totalt");
-	for (k = 0; k < 5; k++)
-		cell_money(&row[k + 1], ftot[k]);
+	flow_cells(&row[1], ftot, NULL);
 
 	t = rtable_add(rep, "Fakturor, betalningar och vidarefakturering", 9,
 	    ihead);
@@ -1169,7 +1178,7 @@ kind_closing(struct ctx *c, struct report *rep)
 	    "Netto" };
 	static const char *vhead[] = { "Vårdgivare", "Momskompensation" };
 	static const char *shead[] = { "Rad", "Fond", "Belopp" };
-	int nr = nrows_shown(c), k, i, j, col;
+	int nr = nrows_shown(c), k, i, j;
 	struct rtable *t;
 	struct cell *row;
 	char title[300], *id;
@@ -1193,17 +1202,13 @@ kind_closing(struct ctx *c, struct report *rep)
 				row = rtable_row(t);
 				cell_text(&row[0], row_name(c, j));
 				cell_text(&row[1], c->lines[i].id);
-				for (col = 0; col < 5; col++) {
-					cell_money(&row[col + 2], v[col]);
-					tot[col] = ore_add(tot[col], v[col]);
-				}
+				flow_cells(&row[2], v, tot);
 			}
 		}
 		rtable_mark_total(t);
 		row = rtable_row(t);
 		cell_text(&row[0], "Totalt");
-		for (col = 0; col < 5; col++)
-			cell_money(&row[col + 2], tot[col]);
+		flow_cells(&row[2], tot, NULL);
 	}
 
 	t = rtable_add(rep, "Vidarefakturering mellan vårdgivare", 4, rhead);
