@@ -38,6 +38,12 @@ close_once() {
 	grep -q '^# build CC=.* CFLAGS=' "$c/MANIFEST"
 	[ "$(grep -c '^[0-9a-f]\{64\}  ' "$c/MANIFEST")" -eq "$(find "$c" -type f ! -name MANIFEST | wc -l)" ]
 	(cd "$c" && grep -v '^#' MANIFEST | sha256sum -c --quiet -)
+	# the workbook's creation date is the model's file date, not the clock
+	if [ -f "$c/outputs/reports/budget.xlsx" ]; then
+		d=$(jq -r .invoicing.file_date "$MODELS/stockholm-2024.json")
+		[ "$(unzip -p "$c/outputs/reports/budget.xlsx" docProps/core.xml | grep -o '<dcterms:created[^>]*>[^<]*<')" = \
+		    "<dcterms:created xsi:type=\"dcterms:W3CDTF\">${d}T00:00:00Z<" ]
+	fi
 	# a closing is never overwritten
 	run alf_make close MODEL=stockholm-2024 IN="$IN" CLOSE="$W/c"
 	assert_failure 2
@@ -45,7 +51,9 @@ close_once() {
 }
 
 @test "verify-close: rebuilt byte for byte under another TZ, sv_SE.UTF-8 and directory" {
+	# the Swedish locale is really there (its decimal comma), not C's fallback
 	locale -a | grep -qix 'sv_SE.utf-\?8'
+	[ "$(LC_ALL=sv_SE.UTF-8 locale decimal_point 2> /dev/null)" = , ]
 	close_once
 	mkdir -p "$W/elsewhere/deeper"
 	cp -a "$W/c" "$W/elsewhere/deeper/closing"
@@ -92,4 +100,38 @@ close_once() {
 	assert_output --partial "records/hap.csv: FAILED"
 	assert_output --partial "verify-close: outputs/allocations.csv differs:"
 	assert_output --partial "verify-close: outputs/activities.csv differs:"
+	# an output gone from the closing: named, and a failure
+	cp -a "$W/c" "$W/c4"
+	chmod u+w "$W/c4/outputs/reports"
+	rm "$W/c4/outputs/reports/closing.txt"
+	run alf_make verify-close CLOSE="$W/c4"
+	assert_failure
+	assert_output --partial "verify-close: the rebuild writes other files:"
+	assert_output --partial " > reports/closing.txt"
+}
+
+@test "close: the plan and the issued invoices are frozen, and the rebuild uses them" {
+	run alf_make close MODEL=stockholm-2024 IN="$IN" CLOSE="$W/c" \
+	    PLAN="$FIX/invoice/allocations.csv" ISSUED="$FIX/invoice/issued.csv"
+	assert_success
+	cmp "$W/c/plan.csv" "$FIX/invoice/allocations.csv"
+	cmp "$W/c/issued.csv" "$FIX/invoice/issued.csv"
+	grep -q '^[0-9a-f]\{64\}  plan.csv$' "$W/c/MANIFEST"
+	grep -q '^[0-9a-f]\{64\}  issued.csv$' "$W/c/MANIFEST"
+	[ "$(jq -r '.reference[] | select(.file | endswith("/invoice/issued.csv")) | .sha256' "$W/c/summary.json")" = \
+	    "$(sha256sum < "$FIX/invoice/issued.csv" | cut -d' ' -f1)" ]
+	# the issued documents are written again, with their corrections
+	grep -q '^2024-HSF-SLSO-M01,payment,' "$W/c/outputs/invoices.csv"
+	grep -q '^[^,]*-C1,' "$W/c/outputs/invoices.csv"
+	run alf_make verify-close CLOSE="$W/c"
+	assert_success
+	assert_output --partial "outputs rebuilt byte for byte"
+	# without the frozen issued invoices the rebuild differs, and says so
+	cp -a "$W/c" "$W/c2"
+	chmod u+w "$W/c2"
+	rm "$W/c2/issued.csv"
+	run alf_make verify-close CLOSE="$W/c2"
+	assert_failure
+	assert_output --partial "issued.csv: FAILED open or read"
+	assert_output --partial "verify-close: outputs/invoices.csv differs:"
 }
