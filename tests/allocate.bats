@@ -373,3 +373,73 @@ C 19636364.00"
 2024,l,l,HSF,education,HSF,A,2024-H1,rate,1,weeks,1,1.00
 2024,l,l,HSF,education,HSF,B,2024-H1,rate,16,weeks,1,16.00"
 }
+
+@test "--explain on a capped line with a ceiling: the cap's cut, the exact total, whether the ceiling binds" {
+	{ echo "$RH"; rule c rate months 20000 "" 6 50000 1 "" "" "" "" bt-sido; } > rules.csv
+	{ echo "$AH"
+	  act a:2 2024-01 A bt-sido 2 months "" p
+	  act a:3 2024-01 B bt-sido 1 months "" p
+	  act a:4 2024-02 B bt-sido 5 months "" p; } > act.csv
+	run alf-allocate --explain c --rules rules.csv act.csv
+	assert_success
+	assert_line "  a:4 B 2024-02 5 1"
+	assert_line "summed before the cap 8 months, after it 6"
+	assert_line "exact total 120000 kr: above the ceiling, which binds: each gets ceiling × exact / total"
+	assert_line "  B 2024-02 HSF: 3, 25000 → 25000.00"
+	# the ceiling binds, so the amounts are the pot's, not each rounded
+	assert_line "rounding: the pot apportioned by largest remainder (ties: smaller provider id, then earlier period)"
+	{ echo "$RH"; rule c rate months 20000 "" 6 200000 1 "" "" "" "" bt-sido; } > rules.csv
+	run alf-allocate --explain c --rules rules.csv act.csv
+	assert_line "exact total 120000 kr: within the ceiling, which does not bind"
+	assert_line "rounding: each amount half away from zero to the money unit"
+}
+
+@test "--explain lists the results in output order, whatever the input order" {
+	{ echo "$RH"; rule c rate months 1 "" 6 "" 1 "" "" "" "" bt-sido; } > rules.csv
+	{ echo "$AH"
+	  act a:4 2024-02 B bt-sido 5 months "" p
+	  act a:2 2024-01 C bt-sido 2 months "" q
+	  act a:3 2024-01 A bt-sido 1 months "" p; } > act.csv
+	alf-allocate -q --explain c --rules rules.csv act.csv | sed -n '/^result/,/^rounding/p' > one
+	{ echo "$AH"; tail -n +2 act.csv | tac; } > rev.csv
+	alf-allocate -q --explain c --rules rules.csv rev.csv | sed -n '/^result/,/^rounding/p' > two
+	cmp one two
+	run cat one
+	assert_line --index 1 "  A 2024-01 HSF: 1, 1 → 1.00"
+	assert_line --index 2 "  B 2024-02 HSF: 5, 5 → 5.00"
+	assert_line --index 3 "  C 2024-01 HSF: 2, 2 → 2.00"
+}
+
+@test "rate cap: the result does not depend on the order of a person's rows in the input" {
+	{ echo "$RH"; rule c rate months 10 "" 6 "" 1 "" "" "" "" bt-sido; } > rules.csv
+	{ echo "$AH"
+	  for i in 1 2 3 4 5 6 7 8 9; do
+		act "h.csv:$((10 - i))" "2024-0$i" "P$((i % 3))" bt-sido 1.5 months "" "p$((i % 2))"
+	  done; } > act.csv
+	alf-allocate -q --rules rules.csv act.csv > a.csv
+	{ echo "$AH"; tail -n +2 act.csv | tac; } > rev.csv
+	alf-allocate -q --rules rules.csv rev.csv > b.csv
+	cmp a.csv b.csv
+	# p1's fifth month (September) is past the 6 months; p0 has exactly 6
+	[ "$(awk -F, 'NR > 1 { s += $10 } END { print s }' a.csv)" = 12 ]
+	grep -q ',P0,2024-09,rate,0,months,10,0.00$' a.csv
+}
+
+@test "rules: a blend cycle and a blend weight above 1 are configuration errors" {
+	{ echo "$RH"
+	  rule a blend "" "" "" "" "" 1 1/2 b c
+	  rule b blend "" "" "" "" "" 1 1/2 a c
+	  rule c fixed "" "" "" "" "" 1 "" "" "" "" "" "" "" "A=1"; } > rules.csv
+	echo "$AH" > act.csv
+	run alf-allocate --rules rules.csv -o out.csv act.csv
+	assert_failure 2
+	assert_output --partial "line a: from/to: blend cycle"
+	[ ! -e out.csv ]
+	{ echo "$RH"
+	  rule b fixed "" "" "" "" "" 1 "" "" "" "" "" "" "" "A=1"
+	  rule c fixed "" "" "" "" "" 1 "" "" "" "" "" "" "" "A=2"
+	  rule a blend "" "" "" "" "" 1 3/2 b c; } > rules.csv
+	run alf-allocate --rules rules.csv -o out.csv act.csv
+	assert_failure 2
+	assert_output --partial "line a: weight: more than 1 (3/2)"
+}

@@ -8,6 +8,7 @@
  * rounded once: rate lines per key, pots by largest remainder.
  */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,34 +35,58 @@ struct wmap {			/* category → weight, or provider → amount */
 	rat		*vals;
 };
 
+/*
+ * The ids the activities repeat (providers, periods, payers, files,
+ * persons), each held once with a small number, so that a row costs a few
+ * lookups in small tables and the per-line sums are keyed by integers.
+ */
+struct dict {
+	struct table	*t;		/* name → id + 1 */
+	uint32_t	 last;		/* id + 1 of the last name looked up */
+};
+
 /* what a line has summed for one (payer, provider, period) */
 struct acc {
-	char	*payer, *provider, *period;
-	rat	 qty;		/* basis units, after caps */
-	rat	 exact;		/* kronor before rounding (share: weight) */
-	i128	 units;		/* rounded, in the line's money unit */
+	const char	*payer, *provider, *period;
+	uint64_t	 key;		/* the three ids */
+	rat		 qty;		/* basis units, after caps */
+	rat		 exact;		/* kronor before rounding (share: weight) */
+	i128		 units;		/* rounded, in the line's money unit */
+};
+
+/* a line's sums: insertion order, and an open-addressed index by key */
+struct accmap {
+	struct acc	**v;
+	size_t		  n, cap;
+	uint32_t	 *slots;	/* index + 1 into v; 0 is empty */
+	size_t		  nslots;
 };
 
 /* a row of a capped line, kept until the cap can be applied in order */
 struct capped {
-	char	*person, *file, *payer, *provider, *period;
-	long	 line;
-	rat	 qty, weight;
+	uint32_t	 person, file, payer, provider, period;
+	int		 weight;	/* index into the line's weights; -1: 1 */
+	long		 line;
+	rat		 qty;
 };
 
 struct line {
 	char		*id, *title, *fund, *purpose, *payer, *basis, *detail;
 	int		 method, internal, has_cap, has_pot, aka, year;
+	int		 univ_payer;	/* payer @university */
+	uint32_t	 payer_id;
 	rat		 rate, factor, cap, pot, round, weight;
 	rat		 wsum;		/* share: Σ weight, for --explain */
+	rat		 precap;	/* Σ qty before the cap, for --explain */
+	rat		 total;		/* rate: Σ exact kronor, for --explain */
 	char		*from, *to;
 	struct line	*lfrom, *lto;
 	struct list	 stream, category, provider, host, university;
 	struct wmap	 weights, amounts;
-	struct table	*accs;		/* key → struct acc */
+	struct accmap	 accs;
 	struct capped	*rows;
 	size_t		 nrows, caprows;
-	int		 done;
+	int		 done, busy;
 };
 
 /* one activity a line summed, kept only for --explain */
@@ -70,8 +95,20 @@ struct trace {
 	rat	 qty, weight;
 };
 
+/* the lines that may select a stream, found the first time it is seen */
+struct cands {
+	int	*v;
+	int	 n;
+};
+
 struct alloc {
-	struct table	 *strings;	/* interned ids of capped rows */
+	struct dict	  provd, perd, payd, filed, persd, streamd;
+	struct cands	 *cands;	/* by stream id */
+	size_t		  ncands;
+	int		  perid[3][13];	/* rate period (kind, n) → id + 1 */
+	uint32_t	  yearper;	/* the model's year as a period */
+	signed char	 *provaka;	/* by provider id: 1 aka, 0 not, -1 unknown */
+	size_t		  nprovaka;
 	struct line	 *explain;	/* --explain LINE */
 	const char	 *explain_prov;	/* … :PROVIDER, or NULL */
 	struct trace	 *traces;
@@ -129,15 +166,140 @@ split_map(const char *s, const char *line, const char *field, int frac)
 	return m;
 }
 
-static rat
-weight_of(const struct wmap *w, const char *category)
+static int
+strptr_cmp(const void *x, const void *y)
 {
-	int i;
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
 
-	for (i = 0; i < w->keys.n; i++)
-		if (strcmp(w->keys.v[i], category) == 0)
-			return w->vals[i];
-	return RAT_ONE;
+/* the id of name (len bytes, not necessarily NUL-terminated), added if new */
+static uint32_t
+dict_id_n(struct dict *d, const char *name, size_t len)
+{
+	char buf[1024], *key;
+	const char *last;
+	void **slot;
+	int created;
+
+	if (d->t == NULL)
+		d->t = table_new();
+	if (d->last != 0) {
+		last = table_key(d->t, d->last - 1);
+		if (strncmp(last, name, len) == 0 && last[len] == '\0')
+			return d->last - 1;
+	}
+	if (name[len] == '\0')
+		key = (char *)name;
+	else {
+		if (len >= sizeof buf)
+			die(EXIT_USAGE, "id too long (%.40s…)", name);
+		memcpy(buf, name, len);
+		buf[len] = '\0';
+		key = buf;
+	}
+	slot = table_slot(d->t, key, &created);
+	if (created) {
+		if (table_len(d->t) >= UINT32_C(1) << 21)
+			die(EXIT_IO, "more than 2^21 distinct ids (%s)", key);
+		*slot = (void *)(uintptr_t)table_len(d->t);
+	}
+	d->last = (uint32_t)(uintptr_t)*slot;
+	return d->last - 1;
+}
+
+static uint32_t
+dict_id(struct dict *d, const char *name)
+{
+	return dict_id_n(d, name, strlen(name));
+}
+
+static const char *
+dict_name(const struct dict *d, uint32_t id)
+{
+	return table_key(d->t, id);
+}
+
+static size_t
+dict_len(const struct dict *d)
+{
+	return d->t == NULL ? 0 : table_len(d->t);
+}
+
+/* rank[id]: the position of each name in byte order */
+static uint32_t *
+dict_ranks(const struct dict *d)
+{
+	size_t n = dict_len(d), i, j;
+	uint32_t *rank = emalloc((n + 1) * sizeof *rank);
+	const char **by = emalloc((n + 1) * sizeof *by);
+
+	for (i = 0; i < n; i++)
+		by[i] = dict_name(d, i);
+	if (n > 1)
+		qsort(by, n, sizeof *by, strptr_cmp);
+	/* names are unique, so a name's sorted position is its rank */
+	for (i = 0; i < n; i++) {
+		j = (uint32_t)(uintptr_t)table_get(d->t, by[i]) - 1;
+		rank[j] = (uint32_t)i;
+	}
+	free(by);
+	return rank;
+}
+
+static uint64_t
+acc_key(uint32_t payer, uint32_t provider, uint32_t period)
+{
+	return (uint64_t)payer << 42 | (uint64_t)provider << 21 | period;
+}
+
+static size_t
+acc_slot(const struct accmap *m, uint64_t key)
+{
+	size_t i = (size_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> 20) &
+	    (m->nslots - 1);
+
+	while (m->slots[i] != 0 && m->v[m->slots[i] - 1]->key != key)
+		i = (i + 1) & (m->nslots - 1);
+	return i;
+}
+
+static struct acc *
+acc_get(struct alloc *al, struct line *l, uint32_t payer, uint32_t provider,
+    uint32_t period)
+{
+	struct accmap *m = &l->accs;
+	uint64_t key = acc_key(payer, provider, period);
+	struct acc *a;
+	size_t i;
+
+	if (m->nslots == 0) {
+		m->nslots = 64;
+		m->slots = ecalloc(m->nslots, sizeof *m->slots);
+	}
+	i = acc_slot(m, key);
+	if (m->slots[i] != 0)
+		return m->v[m->slots[i] - 1];
+	a = ecalloc(1, sizeof *a);
+	a->payer = dict_name(&al->payd, payer);
+	a->provider = dict_name(&al->provd, provider);
+	a->period = dict_name(&al->perd, period);
+	a->key = key;
+	a->qty = RAT_ZERO;
+	a->exact = RAT_ZERO;
+	if (m->n == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 16;
+		m->v = erealloc(m->v, m->cap * sizeof *m->v);
+	}
+	m->v[m->n++] = a;
+	m->slots[i] = (uint32_t)m->n;
+	if (m->n * 2 > m->nslots) {
+		free(m->slots);
+		m->nslots *= 2;
+		m->slots = ecalloc(m->nslots, sizeof *m->slots);
+		for (i = 0; i < m->n; i++)
+			m->slots[acc_slot(m, m->v[i]->key)] = (uint32_t)(i + 1);
+	}
+	return a;
 }
 
 static struct line *
@@ -151,6 +313,21 @@ line_by_id(struct alloc *al, const char *id)
 	return NULL;
 }
 
+/* a blend may not depend on itself (the jq program says so too) */
+static void
+blend_acyclic(struct line *l)
+{
+	if (l->method != M_BLEND || l->done)
+		return;
+	if (l->busy)
+		die(EXIT_USAGE, "rules: line %s: from/to: blend cycle", l->id);
+	l->busy = 1;
+	blend_acyclic(l->lfrom);
+	blend_acyclic(l->lto);
+	l->busy = 0;
+	l->done = 1;
+}
+
 static void
 load_rules(struct alloc *al, struct csvr *r)
 {
@@ -158,6 +335,7 @@ load_rules(struct alloc *al, struct csvr *r)
 	    NULL };
 	struct line *l;
 	const char *m;
+	char year[16];
 	int i;
 
 #define F(name) csvr_field(r, csvr_col(r, name))
@@ -203,6 +381,9 @@ load_rules(struct alloc *al, struct csvr *r)
 			die(EXIT_USAGE, "rules: line %s: round: zero", l->id);
 		l->weight = *F("weight") ? need_rat(F("weight"), l->id,
 		    "weight", 1) : RAT_ZERO;
+		if (l->method == M_BLEND && rat_cmp(l->weight, RAT_ONE) > 0)
+			die(EXIT_USAGE, "rules: line %s: weight: more than 1 (%s)",
+			    l->id, F("weight"));
 		l->from = estrdup(F("from"));
 		l->to = estrdup(F("to"));
 		l->internal = strcmp(F("internal"), "true") == 0;
@@ -228,7 +409,8 @@ load_rules(struct alloc *al, struct csvr *r)
 			die(EXIT_USAGE, "rules: line %s: pot: not a whole number "
 			    "of the money unit %s", l->id, *F("round") ? F("round") :
 			    "1");
-		l->accs = table_new();
+		if (!(l->univ_payer = strcmp(l->payer, "@university") == 0))
+			l->payer_id = dict_id(&al->payd, l->payer);
 		al->lines = erealloc(al->lines, (al->n + 1) * sizeof *al->lines);
 		al->lines[al->n++] = l;
 	}
@@ -242,6 +424,12 @@ load_rules(struct alloc *al, struct csvr *r)
 			die(EXIT_USAGE, "rules: line %s: from/to: no such line "
 			    "(%s, %s)", l->id, l->from, l->to);
 	}
+	for (i = 0; i < al->n; i++)
+		blend_acyclic(al->lines[i]);
+	for (i = 0; i < al->n; i++)
+		al->lines[i]->done = 0;
+	snprintf(year, sizeof year, "%d", al->year);
+	al->yearper = dict_id(&al->perd, year);
 }
 
 /* days per unit, for hap ↔ weeks ↔ days; 0 for units that never convert */
@@ -273,37 +461,6 @@ convert(rat qty, const char *uom, const char *basis, rat *out)
 	return 0;
 }
 
-static struct acc *
-acc_get(struct line *l, const char *payer, const char *provider,
-    const char *period)
-{
-	char key[512];
-	size_t lp = strlen(payer), lv = strlen(provider), le = strlen(period);
-	void **slot;
-	struct acc *a;
-	int created;
-
-	if (lp + lv + le + 3 > sizeof key)
-		die(EXIT_USAGE, "ids too long (%s, %s, %s)", payer, provider,
-		    period);
-	memcpy(key, payer, lp);
-	key[lp] = '\x1f';
-	memcpy(key + lp + 1, provider, lv);
-	key[lp + 1 + lv] = '\x1f';
-	memcpy(key + lp + lv + 2, period, le + 1);
-	slot = table_slot(l->accs, key, &created);
-	if (created) {
-		a = ecalloc(1, sizeof *a);
-		a->payer = estrdup(payer);
-		a->provider = estrdup(provider);
-		a->period = estrdup(period);
-		a->qty = RAT_ZERO;
-		a->exact = RAT_ZERO;
-		*slot = a;
-	}
-	return *slot;
-}
-
 /* An activity row, as the lines see it. */
 struct act {
 	const char	*id, *provider, *host, *category, *university, *person;
@@ -313,66 +470,142 @@ struct act {
 	struct period	 p;
 };
 
+/* the ids of one row, looked up once however many lines take it */
+struct rowids {
+	int		 have_prov, have_per, have_univ;
+	uint32_t	 prov, per, univ;
+};
+
 static void	trace(struct alloc *, const struct act *, const char *, rat, rat);
 
-/* one copy of each id: capped rows repeat a few providers and periods */
-static char *
-intern(struct alloc *al, const char *s)
+/* the lines (rate and share, in model order) whose select names stream */
+static const struct cands *
+candidates(struct alloc *al, const char *stream)
 {
-	void **slot;
-	int created;
+	uint32_t id = dict_id(&al->streamd, stream);
+	struct cands *c;
+	struct line *l;
+	int i;
 
-	if (al->strings == NULL)
-		al->strings = table_new();
-	slot = table_slot(al->strings, s, &created);
-	if (created)
-		*slot = estrdup(s);
-	return *slot;
-}
-
-static char *
-intern_n(struct alloc *al, const char *s, size_t n)
-{
-	char buf[1024];
-
-	snprintf(buf, sizeof buf, "%.*s", (int)n, s);
-	return intern(al, buf);
+	if (id >= al->ncands) {
+		al->cands = erealloc(al->cands, (id + 1) * sizeof *al->cands);
+		while (al->ncands <= id) {
+			c = &al->cands[al->ncands++];
+			c->v = NULL;
+			c->n = -1;
+		}
+	}
+	c = &al->cands[id];
+	if (c->n < 0) {
+		c->v = emalloc((al->n + 1) * sizeof *c->v);
+		c->n = 0;
+		for (i = 0; i < al->n; i++) {
+			l = al->lines[i];
+			if ((l->method == M_RATE || l->method == M_SHARE) &&
+			    list_selects(&l->stream, stream))
+				c->v[c->n++] = i;
+		}
+	}
+	return c;
 }
 
 static int
-selects(const struct alloc *al, const struct line *l, const struct act *a)
+provider_aka(struct alloc *al, struct rowids *ids, const struct act *a)
 {
 	struct provider *p;
+	size_t n;
 
-	if (l->method != M_RATE && l->method != M_SHARE)
-		return 0;
-	if (a->year != l->year || !list_selects(&l->stream, a->stream) ||
+	if (!ids->have_prov) {
+		ids->prov = dict_id(&al->provd, a->provider);
+		ids->have_prov = 1;
+	}
+	if (ids->prov >= al->nprovaka) {
+		n = dict_len(&al->provd) + 16;
+		al->provaka = erealloc(al->provaka, n);
+		memset(al->provaka + al->nprovaka, -1, n - al->nprovaka);
+		al->nprovaka = n;
+	}
+	if (al->provaka[ids->prov] < 0) {
+		p = provider_by_id(al->provs, a->provider);
+		al->provaka[ids->prov] = p != NULL && p->aka;
+	}
+	return al->provaka[ids->prov];
+}
+
+/* stream is matched already, by candidates() */
+static int
+selects(struct alloc *al, const struct line *l, const struct act *a,
+    struct rowids *ids)
+{
+	if (a->year != l->year ||
 	    !list_selects(&l->category, a->category) ||
 	    !list_selects(&l->provider, a->provider) ||
 	    !list_selects(&l->host, a->host) ||
 	    !list_selects(&l->university, a->university))
 		return 0;
-	if (l->aka) {
-		p = provider_by_id(al->provs, a->provider);
-		if (p == NULL || !p->aka)
-			return 0;
-	}
-	return 1;
+	return !l->aka || provider_aka(al, ids, a);
 }
 
-/* the period written: a line that selects another year writes the model's */
-static void
-out_period(const struct alloc *al, const struct line *l, const struct act *a,
-    char *buf, size_t len)
+/*
+ * The period a line writes: share lines the model's year; rate lines the
+ * activity's period in the model's year (a line that selects another year
+ * writes the model's).
+ */
+static uint32_t
+out_period(struct alloc *al, const struct line *l, const struct act *a,
+    struct rowids *ids)
 {
 	struct period p = a->p;
+	char buf[PERIOD_LEN];
+	int *slot;
 
-	if (l->method == M_SHARE) {
-		snprintf(buf, len, "%d", al->year);
-		return;
+	if (l->method == M_SHARE)
+		return al->yearper;
+	if (ids->have_per)
+		return ids->per;
+	slot = &al->perid[p.kind == PERIOD_YEAR ? 0 : p.kind == PERIOD_HALF ?
+	    1 : 2][p.n >= 0 && p.n <= 12 ? p.n : 0];
+	if (*slot == 0) {
+		p.year = al->year;
+		*slot = (int)dict_id(&al->perd, period_fmt(&p, buf,
+		    sizeof buf)) + 1;
 	}
-	p.year = al->year;
-	period_fmt(&p, buf, len);
+	ids->per = (uint32_t)*slot - 1;
+	ids->have_per = 1;
+	return ids->per;
+}
+
+static int
+weight_index(const struct wmap *w, const char *category)
+{
+	int i;
+
+	for (i = 0; i < w->keys.n; i++)
+		if (strcmp(w->keys.v[i], category) == 0)
+			return i;
+	return -1;
+}
+
+/* the file and line of an id FILE:LINE[:PERIOD] */
+static void
+id_file_line(struct alloc *al, const char *id, uint32_t *file, long *line)
+{
+	const char *colon = strrchr(id, ':'), *p;
+
+	if (colon != NULL && strchr(id, ':') != colon &&
+	    strspn(colon + 1, "0123456789") != strlen(colon + 1)) {
+		p = colon - 1;
+		while (p > id && *p != ':')
+			p--;
+		*file = dict_id_n(&al->filed, id, p - id);
+		*line = atol(p + 1);
+	} else if (colon != NULL) {
+		*file = dict_id_n(&al->filed, id, colon - id);
+		*line = atol(colon + 1);
+	} else {
+		*file = dict_id(&al->filed, id);
+		*line = 0;
+	}
 }
 
 /*
@@ -383,22 +616,22 @@ static int
 take(struct alloc *al, struct stage *st, const struct csvr *r,
     const struct act *a)
 {
+	const struct cands *cs = candidates(al, a->stream);
+	struct rowids ids = { 0 };
 	struct line *l;
 	const char *payer;
-	char per[PERIOD_LEN];
 	rat q, w;
 	struct acc *acc;
 	struct capped *c;
-	const char *colon;
-	int i, pass;
+	uint32_t payer_id, per_id;
+	int i, wi, pass;
 
 	for (pass = 0; pass < 2; pass++) {
-		for (i = 0; i < al->n; i++) {
-			l = al->lines[i];
-			if (!selects(al, l, a))
+		for (i = 0; i < cs->n; i++) {
+			l = al->lines[cs->v[i]];
+			if (!selects(al, l, a, &ids))
 				continue;
-			payer = strcmp(l->payer, "@university") == 0 ?
-			    a->university : l->payer;
+			payer = l->univ_payer ? a->university : l->payer;
 			if (pass == 0) {
 				if (convert(a->qty, a->uom, l->basis, &q) < 0) {
 					stage_reject(st, r, "uom", a->uom, NULL,
@@ -406,7 +639,7 @@ take(struct alloc *al, struct stage *st, const struct csvr *r,
 					    "not convert", l->id, l->basis);
 					return -1;
 				}
-				if (payer != l->payer && (*payer == '\0' ||
+				if (l->univ_payer && (*payer == '\0' ||
 				    (al->payers != NULL &&
 				    table_get(al->payers, payer) == NULL))) {
 					stage_reject(st, r, "university", payer,
@@ -423,11 +656,26 @@ take(struct alloc *al, struct stage *st, const struct csvr *r,
 				continue;
 			}
 			convert(a->qty, a->uom, l->basis, &q);
-			w = weight_of(&l->weights, a->category);
-			out_period(al, l, a, per, sizeof per);
+			wi = l->weights.keys.n > 0 ?
+			    weight_index(&l->weights, a->category) : -1;
+			w = wi < 0 ? RAT_ONE : l->weights.vals[wi];
+			per_id = out_period(al, l, a, &ids);
+			if (!l->univ_payer)
+				payer_id = l->payer_id;
+			else {
+				if (!ids.have_univ) {
+					ids.univ = dict_id(&al->payd, payer);
+					ids.have_univ = 1;
+				}
+				payer_id = ids.univ;
+			}
+			if (!ids.have_prov) {
+				ids.prov = dict_id(&al->provd, a->provider);
+				ids.have_prov = 1;
+			}
 			if (l == al->explain && (al->explain_prov == NULL ||
 			    strcmp(al->explain_prov, a->provider) == 0))
-				trace(al, a, per, q, w);
+				trace(al, a, dict_name(&al->perd, per_id), q, w);
 			if (l->has_cap) {
 				if (l->nrows == l->caprows) {
 					l->caprows = l->caprows ? l->caprows * 2 : 64;
@@ -435,37 +683,23 @@ take(struct alloc *al, struct stage *st, const struct csvr *r,
 					    l->caprows * sizeof *l->rows);
 				}
 				c = &l->rows[l->nrows++];
-				c->person = intern(al, a->person);
-				/* the id is FILE:LINE[:PERIOD] */
-				colon = strrchr(a->id, ':');
-				if (colon != NULL && strchr(a->id, ':') != colon &&
-				    strspn(colon + 1, "0123456789") !=
-				    strlen(colon + 1)) {
-					const char *p = colon - 1;
-					while (p > a->id && *p != ':')
-						p--;
-					c->file = intern_n(al, a->id, p - a->id);
-					c->line = atol(p + 1);
-				} else if (colon != NULL) {
-					c->file = intern_n(al, a->id, colon - a->id);
-					c->line = atol(colon + 1);
-				} else {
-					c->file = intern(al, a->id);
-					c->line = 0;
-				}
-				c->payer = intern(al, payer);
-				c->provider = intern(al, a->provider);
-				c->period = intern(al, per);
+				c->person = dict_id(&al->persd, a->person);
+				id_file_line(al, a->id, &c->file, &c->line);
+				c->payer = payer_id;
+				c->provider = ids.prov;
+				c->period = per_id;
 				c->qty = q;
-				c->weight = w;
+				c->weight = wi;
 				continue;
 			}
-			acc = acc_get(l, payer, a->provider, per);
+			acc = acc_get(al, l, payer_id, ids.prov, per_id);
 			acc->qty = rat_add(acc->qty, q);
 			/* Σ qty × weight; a rate line multiplies by its rate once,
-			 * in compute(), which is the same exact sum */
-			acc->exact = rat_add(acc->exact, w.n == w.d ? q :
-			    rat_mul(q, w));
+			 * in compute(), which is the same exact sum.  Without
+			 * weights it is Σ qty, set there. */
+			if (l->weights.keys.n > 0 && !rat_is_zero(q))
+				acc->exact = rat_add(acc->exact, wi < 0 ? q :
+				    rat_mul(q, w));
 		}
 	}
 	return 0;
@@ -486,55 +720,105 @@ trace(struct alloc *al, const struct act *a, const char *period, rat q, rat w)
 	t->weight = w;
 }
 
+/* the order a cap takes one person's rows in, as integers */
+struct capkey {
+	uint32_t	 period, file, provider, payer;
+	long		 line;
+	const struct capped *row;
+};
+
 static int
-capped_cmp(const void *x, const void *y)
+capkey_cmp(const void *x, const void *y)
 {
-	const struct capped *a = x, *b = y;
-	int c;
+	const struct capkey *a = x, *b = y;
 
 	/* CONTRACTS: period order, then the id's FILE byte-wise, LINE
-	 * numerically; interned strings are equal when their pointers are */
-	if (a->period != b->period && (c = strcmp(a->period, b->period)) != 0)
-		return c;
-	if (a->file != b->file && (c = strcmp(a->file, b->file)) != 0)
-		return c;
-	return (a->line > b->line) - (a->line < b->line);
+	 * numerically; provider, payer and quantity only break ties, so
+	 * the order never depends on the input's */
+	if (a->period != b->period)
+		return a->period < b->period ? -1 : 1;
+	if (a->file != b->file)
+		return a->file < b->file ? -1 : 1;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->provider != b->provider)
+		return a->provider < b->provider ? -1 : 1;
+	if (a->payer != b->payer)
+		return a->payer < b->payer ? -1 : 1;
+	return rat_cmp(a->row->qty, b->row->qty);
 }
 
-/* first come first served: cut each row to what is left of its person's cap */
+/*
+ * First come first served: cut each row to what is left of its person's
+ * cap.  A cap is each person's own, so the rows are grouped by person
+ * (counting sort) and only each person's few rows are put in order.
+ */
 static void
-apply_cap(struct line *l)
+apply_cap(struct alloc *al, struct line *l)
 {
-	struct table *used = table_new();
-	struct capped *c;
+	uint32_t *prank, *frank, *vrank, *yrank;
+	size_t *start, i, j, np, k;
+	struct capkey *order, *o;
+	const struct capped *c;
 	struct acc *acc;
-	rat *u, left, q;
-	size_t i;
-	void **slot;
+	rat used, left, q;
 
-	if (l->nrows > 1)
-		qsort(l->rows, l->nrows, sizeof *l->rows, capped_cmp);
+	l->precap = RAT_ZERO;
+	if (l->nrows == 0)
+		return;
+	if (l == al->explain)
+		for (i = 0; i < l->nrows; i++)
+			l->precap = rat_add(l->precap, l->rows[i].qty);
+	np = dict_len(&al->persd);
+	start = ecalloc(np + 2, sizeof *start);
+	for (i = 0; i < l->nrows; i++)
+		start[l->rows[i].person + 2]++;
+	for (k = 2; k < np + 2; k++)
+		start[k] += start[k - 1];
+	prank = dict_ranks(&al->perd);
+	frank = dict_ranks(&al->filed);
+	vrank = dict_ranks(&al->provd);
+	yrank = dict_ranks(&al->payd);
+	order = emalloc(l->nrows * sizeof *order);
 	for (i = 0; i < l->nrows; i++) {
 		c = &l->rows[i];
-		slot = table_slot(used, c->person, NULL);
-		if (*slot == NULL) {
-			u = emalloc(sizeof *u);
-			*u = RAT_ZERO;
-			*slot = u;
-		}
-		u = *slot;
-		left = rat_sub(l->cap, *u);
-		q = rat_cmp(c->qty, left) <= 0 ? c->qty : left;
-		if (rat_sign(q) < 0)
-			q = RAT_ZERO;
-		*u = rat_add(*u, q);
-		acc = acc_get(l, c->payer, c->provider, c->period);
-		acc->qty = rat_add(acc->qty, q);
-		acc->exact = rat_add(acc->exact, rat_mul(q, c->weight));
+		o = &order[start[c->person + 1]++];
+		o->period = prank[c->period];
+		o->file = frank[c->file];
+		o->provider = vrank[c->provider];
+		o->payer = yrank[c->payer];
+		o->line = c->line;
+		o->row = c;
 	}
-	for (i = 0; i < table_len(used); i++)
-		free(table_val(used, i));
-	table_free(used);
+	free(prank);
+	free(frank);
+	free(vrank);
+	free(yrank);
+	/* start[k] is now where person k's rows begin */
+	for (k = 0; k < np; k++) {
+		if (start[k + 1] - start[k] > 1)
+			qsort(order + start[k], start[k + 1] - start[k],
+			    sizeof *order, capkey_cmp);
+		used = RAT_ZERO;
+		for (j = start[k]; j < start[k + 1]; j++) {
+			c = order[j].row;
+			left = rat_sub(l->cap, used);
+			q = rat_cmp(c->qty, left) <= 0 ? c->qty : left;
+			if (rat_sign(q) < 0)
+				q = RAT_ZERO;
+			used = rat_add(used, q);
+			acc = acc_get(al, l, c->payer, c->provider, c->period);
+			acc->qty = rat_add(acc->qty, q);
+			if (l->weights.keys.n > 0 && !rat_is_zero(q))
+				acc->exact = rat_add(acc->exact, c->weight < 0 ?
+				    q : rat_mul(q, l->weights.vals[c->weight]));
+		}
+	}
+	free(start);
+	free(order);
+	free(l->rows);
+	l->rows = NULL;
+	l->nrows = l->caprows = 0;
 }
 
 static int
@@ -593,10 +877,10 @@ acc_vector(struct line *l, size_t *n)
 	struct acc **v;
 	size_t i;
 
-	*n = table_len(l->accs);
+	*n = l->accs.n;
 	v = emalloc((*n + 1) * sizeof *v);
 	for (i = 0; i < *n; i++)
-		v[i] = table_val(l->accs, i);
+		v[i] = l->accs.v[i];
 	return v;
 }
 
@@ -629,7 +913,7 @@ compute(struct alloc *al, struct line *l, struct stage *st)
 	struct acc **v, *a, *b;
 	size_t n, i;
 	rat total, *share;
-	char per[8], buf[RAT_FMTLEN];
+	char buf[RAT_FMTLEN];
 	int k;
 
 	if (l->done)
@@ -638,15 +922,18 @@ compute(struct alloc *al, struct line *l, struct stage *st)
 	switch (l->method) {
 	case M_RATE:
 		if (l->has_cap)
-			apply_cap(l);
+			apply_cap(al, l);
 		v = acc_vector(l, &n);
 		total = RAT_ZERO;
 		for (i = 0; i < n; i++) {
 			/* Σ qty × weight × rate × factor */
+			if (l->weights.keys.n == 0)
+				v[i]->exact = v[i]->qty;
 			v[i]->exact = rat_mul(v[i]->exact,
 			    rat_mul(l->rate, l->factor));
 			total = rat_add(total, v[i]->exact);
 		}
+		l->total = total;
 		if (l->has_pot && rat_cmp(total, l->pot) > 0) {
 			/* "as far as the budget lasts": the pot is a ceiling */
 			compute_pot(l, total);
@@ -660,8 +947,11 @@ compute(struct alloc *al, struct line *l, struct stage *st)
 	case M_SHARE:
 		v = acc_vector(l, &n);
 		total = RAT_ZERO;
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			if (l->weights.keys.n == 0)
+				v[i]->exact = v[i]->qty;
 			total = rat_add(total, v[i]->exact);
+		}
 		free(v);
 		l->wsum = total;
 		if (rat_is_zero(total)) {
@@ -670,8 +960,8 @@ compute(struct alloc *al, struct line *l, struct stage *st)
 			    "activity to share it by", l->id,
 			    rat_fmt(l->pot, buf, sizeof buf));
 			st->failed = 1;
-			for (i = 0; i < table_len(l->accs); i++) {
-				a = table_val(l->accs, i);
+			for (i = 0; i < l->accs.n; i++) {
+				a = l->accs.v[i];
 				a->units = 0;
 				a->exact = RAT_ZERO;
 			}
@@ -680,9 +970,9 @@ compute(struct alloc *al, struct line *l, struct stage *st)
 		compute_pot(l, total);
 		break;
 	case M_FIXED:
-		snprintf(per, sizeof per, "%d", al->year);
 		for (k = 0; k < l->amounts.keys.n; k++) {
-			a = acc_get(l, l->payer, l->amounts.keys.v[k], per);
+			a = acc_get(al, l, l->payer_id, dict_id(&al->provd,
+			    l->amounts.keys.v[k]), al->yearper);
 			a->exact = l->amounts.vals[k];
 			a->units = rat_floor(rat_div(a->exact, l->round));
 		}
@@ -690,14 +980,15 @@ compute(struct alloc *al, struct line *l, struct stage *st)
 	case M_BLEND:
 		compute(al, l->lfrom, st);
 		compute(al, l->lto, st);
-		snprintf(per, sizeof per, "%d", al->year);
 		/* A_p + (B_p − A_p) × weight, on the exact amounts per payer, provider */
 		for (k = 0; k < 2; k++) {
 			struct line *src = k == 0 ? l->lfrom : l->lto;
 
-			for (i = 0; i < table_len(src->accs); i++) {
-				b = table_val(src->accs, i);
-				a = acc_get(l, b->payer, b->provider, per);
+			for (i = 0; i < src->accs.n; i++) {
+				b = src->accs.v[i];
+				a = acc_get(al, l, (uint32_t)(b->key >> 42),
+				    (uint32_t)(b->key >> 21) & 0x1fffff,
+				    al->yearper);
 				a->exact = rat_add(a->exact, rat_mul(b->exact,
 				    k == 0 ? rat_sub(RAT_ONE, l->weight) :
 				    l->weight));
@@ -782,8 +1073,9 @@ explain(FILE *fp, struct alloc *al)
 	struct trace *t;
 	struct acc *a;
 	char b1[RAT_FMTLEN], b2[RAT_FMTLEN], b3[32];
-	rat total = RAT_ZERO;
-	size_t i;
+	struct acc **v;
+	rat qty = RAT_ZERO;
+	size_t i, n;
 
 	fprintf(fp, "line %s: %s\n", l->id, l->title);
 	fprintf(fp, "method %s, fund %s, payer %s, basis %s, money unit %s kr\n",
@@ -812,18 +1104,30 @@ explain(FILE *fp, struct alloc *al)
 			    rat_fmt(t->weight, b2, sizeof b2));
 		}
 	}
-	for (i = 0; i < table_len(l->accs); i++) {
-		a = table_val(l->accs, i);
-		total = rat_add(total, a->exact);
+	for (i = 0; i < l->accs.n; i++) {
+		a = l->accs.v[i];
+		qty = rat_add(qty, a->qty);
 	}
+	if (l->has_cap)
+		fprintf(fp, "summed before the cap %s %s, after it %s\n",
+		    rat_fmt(l->precap, b1, sizeof b1), l->basis,
+		    rat_fmt(qty, b2, sizeof b2));
+	if (l->method == M_RATE)
+		fprintf(fp, "exact total %s kr%s\n", rat_fmt(l->total, b1,
+		    sizeof b1), !l->has_pot ? "" : rat_cmp(l->total, l->pot) > 0 ?
+		    ": above the ceiling, which binds: each gets ceiling × "
+		    "exact / total" : ": within the ceiling, which does not bind");
 	if (l->method == M_SHARE)
 		fprintf(fp, "total weight %s: each share = pot × weight / total\n",
 		    rat_fmt(l->wsum, b1, sizeof b1));
 	fprintf(fp, "result (provider, period, payer: %s summed, exact kr → "
 	    "amount):\n", l->method == M_FIXED || l->method == M_BLEND ?
 	    "-" : l->basis);
-	for (i = 0; i < table_len(l->accs); i++) {
-		a = table_val(l->accs, i);
+	v = acc_vector(l, &n);
+	if (n > 1)
+		qsort(v, n, sizeof *v, out_cmp);
+	for (i = 0; i < n; i++) {
+		a = v[i];
 		if (al->explain_prov != NULL &&
 		    strcmp(a->provider, al->explain_prov) != 0)
 			continue;
@@ -834,8 +1138,9 @@ explain(FILE *fp, struct alloc *al)
 		    money_fmt(rat_to_ore(l->method == M_FIXED ? a->exact :
 		    rat_mul(rat_make(a->units, 1), l->round)), b3, sizeof b3));
 	}
+	free(v);
 	fprintf(fp, "rounding: %s\n", l->method == M_RATE && !(l->has_pot &&
-	    rat_cmp(total, l->pot) > 0) ? "each amount half away from zero "
+	    rat_cmp(l->total, l->pot) > 0) ? "each amount half away from zero "
 	    "to the money unit" : l->method == M_FIXED ? "none, as given" :
 	    "the pot apportioned by largest remainder (ties: smaller "
 	    "provider id, then earlier period)");
