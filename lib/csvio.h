@@ -45,6 +45,8 @@ int		 csvr_require(const struct csvr *r, const char *name);
 int		 csvr_next(struct csvr *r);
 int		 csvr_nfields(const struct csvr *r);
 const char	*csvr_field(const struct csvr *r, int col);	/* "" if absent */
+/* its length in bytes, without a strlen (a NUL inside counts too) */
+size_t		 csvr_field_len(const struct csvr *r, int col);
 long		 csvr_line(const struct csvr *r);
 int		 csvr_bad(const struct csvr *r);
 

@@ -83,13 +83,45 @@ date_parse(const char *s, long *day)
 	return 0;
 }
 
+/*
+ * v in decimal, zero-padded to width, at o; the end.  Dates and periods
+ * are formatted once a row in alf-ingest and alf-normalize, where
+ * snprintf showed in the benchmark (issue 11 "Performance").
+ */
+static char *
+put_padded(char *o, int v, int width)
+{
+	char digits[12];
+	int k = 0;
+
+	do {
+		digits[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	while (width-- > k)
+		*o++ = '0';
+	while (k > 0)
+		*o++ = digits[--k];
+	return o;
+}
+
 char *
 date_fmt(long day, char *buf, size_t len)
 {
 	int y, m, d;
+	char *o;
 
 	date_ymd(day, &y, &m, &d);
-	snprintf(buf, len, "%04d-%02d-%02d", y, m, d);
+	if (len < sizeof "YYYY-MM-DD" || y < 0 || y > 9999) {
+		snprintf(buf, len, "%04d-%02d-%02d", y, m, d);
+		return buf;
+	}
+	o = put_padded(buf, y, 4);
+	*o++ = '-';
+	o = put_padded(o, m, 2);
+	*o++ = '-';
+	o = put_padded(o, d, 2);
+	*o = '\0';
 	return buf;
 }
 
@@ -147,6 +179,22 @@ period_parse(const char *s, struct period *p)
 char *
 period_fmt(const struct period *p, char *buf, size_t len)
 {
+	char *o;
+
+	if (len >= sizeof "YYYY-MM" && p->year >= 0 && p->year <= 9999 &&
+	    p->n >= 0 && p->n <= 12) {
+		o = put_padded(buf, p->year, 4);
+		if (p->kind == PERIOD_HALF) {
+			*o++ = '-';
+			*o++ = 'H';
+			o = put_padded(o, p->n, 1);
+		} else if (p->kind != PERIOD_YEAR) {
+			*o++ = '-';
+			o = put_padded(o, p->n, 2);
+		}
+		*o = '\0';
+		return buf;
+	}
 	switch (p->kind) {
 	case PERIOD_YEAR:
 		snprintf(buf, len, "%04d", p->year);

@@ -3,6 +3,7 @@
  * exports.  Everything is exact (money.h rationals), never double.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,13 +188,14 @@ ds_read(void *cookie, char *buf, size_t size)
 	if (n == 0 && ferror(d->raw))
 		return -1;
 	for (i = 0; i < n; i++) {
-		m = d->map[d->in[i]];
-		if (m[3] == 1)
-			buf[o++] = (char)m[0];
-		else {
-			memcpy(buf + o, m, m[3]);
-			o += m[3];
+		/* ASCII is itself; a high byte's 3 bytes are copied whole */
+		if (d->in[i] < 0x80) {
+			buf[o++] = (char)d->in[i];
+			continue;
 		}
+		m = d->map[d->in[i]];
+		memcpy(buf + o, m, 3);
+		o += m[3];
 	}
 	return (ssize_t)o;
 }
@@ -244,10 +246,27 @@ decode_open(const char *path, int enc, int *used)
 int
 utf8_valid(const char *str)
 {
+	return utf8_valid_len(str, strlen(str));
+}
+
+int
+utf8_valid_len(const char *str, size_t n)
+{
 	const unsigned char *s = (const unsigned char *)str;
-	size_t n = strlen(str), k;
+	size_t k;
 
 	while (n > 0) {
+		/* ASCII, the bulk of every export, eight bytes at a time */
+		if (n >= 8) {
+			uint64_t w;
+
+			memcpy(&w, s, 8);
+			if ((w & 0x8080808080808080ULL) == 0) {
+				s += 8;
+				n -= 8;
+				continue;
+			}
+		}
 		if (*s < 0x80) {
 			s++;
 			n--;
@@ -296,44 +315,68 @@ space_len(const char *s)
 	return 0;
 }
 
-static char *
-trim(char *s)
+/* the bytes of a space that ends s[0, n), or 0 */
+static size_t
+space_len_end(const char *s, size_t n)
 {
-	size_t n, k;
-	char *e;
+	if (n >= 1 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		return 1;
+	if (n >= 2 && memcmp(s + n - 2, "\xC2\xA0", 2) == 0)
+		return 2;
+	if (n >= 3 && (memcmp(s + n - 3, "\xE2\x80\xAF", 3) == 0 ||
+	    memcmp(s + n - 3, "\xE2\x80\x89", 3) == 0))
+		return 3;
+	return 0;
+}
 
-	while ((k = space_len(s)) > 0)
-		memmove(s, s + k, strlen(s + k) + 1);
-	n = strlen(s);
-	for (e = s + n; e > s; ) {
-		if (e[-1] == ' ' || e[-1] == '\t')
-			e--;
-		else if (e - s >= 2 && memcmp(e - 2, "\xC2\xA0", 2) == 0)
-			e -= 2;
-		else if (e - s >= 3 && (memcmp(e - 3, "\xE2\x80\xAF", 3) == 0 ||
-		    memcmp(e - 3, "\xE2\x80\x89", 3) == 0))
-			e -= 3;
-		else
-			break;
+/* s[0, n) without the spaces at either end, in place; the new length */
+static size_t
+trim_len(char *s, size_t n)
+{
+	size_t lead = 0, k;
+
+	while (lead < n && (k = space_len(s + lead)) > 0)
+		lead += k;
+	if (lead > 0) {
+		n -= lead;
+		memmove(s, s + lead, n);
 	}
-	*e = '\0';
-	return s;
+	while ((k = space_len_end(s, n)) > 0)
+		n -= k;
+	s[n] = '\0';
+	return n;
 }
 
 char *
 decode_text(char *s)
 {
-	size_t n;
+	decode_text_len(s, strlen(s));
+	return s;
+}
 
-	trim(s);
-	n = strlen(s);
+size_t
+decode_text_len(char *s, size_t n)
+{
+	unsigned char a, z;
+
+	/*
+	 * Most cells have nothing to trim and no guard: one look at either
+	 * end (issue 11 "Performance").
+	 */
+	if (n == 0)
+		return 0;
+	a = (unsigned char)s[0];
+	z = (unsigned char)s[n - 1];
+	if (a != ' ' && a != '\t' && a != 0xC2 && a != 0xE2 && a != '=' &&
+	    z != ' ' && z != '\t' && z != 0xA0 && z != 0xAF && z != 0x89)
+		return n;
+	n = trim_len(s, n);
 	/* Excel keeps leading zeros by writing ="0123" */
 	if (n >= 3 && s[0] == '=' && s[1] == '"' && s[n - 1] == '"') {
 		memmove(s, s + 2, n - 3);
-		s[n - 3] = '\0';
-		trim(s);
+		n = trim_len(s, n - 3);
 	}
-	return s;
+	return n;
 }
 
 /* digits-only group check: 1–3 leading digits, then groups of exactly 3 */

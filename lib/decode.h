@@ -39,6 +39,8 @@ FILE	*decode_open(const char *path, int enc, int *used);
 
 /* 1 when s is well-formed UTF-8 */
 int	 utf8_valid(const char *s);
+/* the same on the n bytes at s */
+int	 utf8_valid_len(const char *s, size_t n);
 /* s with each byte of a malformed sequence as U+FFFD, for reject files */
 char	*utf8_scrub(const char *s, char *buf, size_t len);
 
@@ -47,6 +49,8 @@ char	*utf8_scrub(const char *s, char *buf, size_t len);
  * no-break spaces trimmed.  In place; returns s.
  */
 char	*decode_text(char *s);
+/* the same on the n bytes at s, s[n] the NUL; the new length */
+size_t	 decode_text_len(char *s, size_t n);
 /*
  * A decimal number: `-`, decimal comma or point, digit groups of three
  * separated by space, no-break space or `.` where that cannot be a decimal

@@ -223,10 +223,19 @@ i128_fmt(i128 v, char *buf, size_t len)
 	size_t o = 0;
 	unsigned __int128 u = neg ? -(unsigned __int128)v : (unsigned __int128)v;
 
-	do {
-		tmp[i++] = '0' + (int)(u % 10);
-		u /= 10;
-	} while (u != 0);
+	if (u <= UINT64_MAX) {
+		/* 64-bit division: 128-bit is a library call a digit */
+		uint64_t w = (uint64_t)u;
+
+		do {
+			tmp[i++] = '0' + (int)(w % 10);
+			w /= 10;
+		} while (w != 0);
+	} else
+		do {
+			tmp[i++] = '0' + (int)(u % 10);
+			u /= 10;
+		} while (u != 0);
 	if (neg && o + 1 < len)
 		buf[o++] = '-';
 	while (i > 0 && o + 1 < len)
@@ -255,6 +264,9 @@ rat_fmt(rat a, char *buf, size_t len)
 	char ibuf[48], fbuf[48];
 	size_t o;
 
+	/* a whole number, the common case, without 128-bit division */
+	if (a.d == 1 && len >= sizeof ibuf)
+		return i128_fmt(a.n, buf, len);
 	/* exact when d has no prime factors but 2 and 5 */
 	while (d % 10 == 0) { d /= 10; scale *= 10; places++; }
 	while (d % 2 == 0) { d /= 2; scale *= 10; places++; }

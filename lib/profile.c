@@ -29,6 +29,13 @@ struct pmap {
 	int		 closed;	/* an unknown value rejects the row */
 	struct table	*exact;		/* key as written → value */
 	struct table	*folded;	/* folded key → value */
+	/*
+	 * the last lookup: rules test one value against one map several
+	 * times a row (`if $course in svk-course`), and a miss costs a fold
+	 */
+	char		*last_key;
+	size_t		 last_cap;
+	const char	*last_val;
 };
 
 /* an operand: a variable, or a literal (var -1) */
@@ -623,16 +630,25 @@ atom_val(const struct atom *a, const struct pvals *pv)
 }
 
 static const char *
-map_get(const struct pmap *m, const char *key)
+map_get(struct pmap *m, const char *key)
 {
 	const char *v;
 	char *k;
+	size_t n;
 
-	if ((v = table_get(m->exact, key)) != NULL)
-		return v;
-	k = name_fold(key);
-	v = table_get(m->folded, k);
-	free(k);
+	if (m->last_key != NULL && strcmp(m->last_key, key) == 0)
+		return m->last_val;
+	if ((v = table_get(m->exact, key)) == NULL) {
+		k = name_fold(key);
+		v = table_get(m->folded, k);
+		free(k);
+	}
+	if ((n = strlen(key) + 1) > m->last_cap) {
+		m->last_cap = n * 2;
+		m->last_key = erealloc(m->last_key, m->last_cap);
+	}
+	memcpy(m->last_key, key, n);
+	m->last_val = v;
 	return v;
 }
 

@@ -376,6 +376,7 @@ profile_row(struct run *x, struct csvr *r, int neff, FILE *fp)
 	char src[1024], digits[PNR_LEN + 1], pseud[PSEUDONYM_LEN + 1];
 	char esc[256];
 	int i, n = csvr_nfields(r), var, person = -1, name = -1;
+	size_t len;
 	struct pcolumn *c;
 	void **slot;
 	int created;
@@ -393,7 +394,7 @@ profile_row(struct run *x, struct csvr *r, int neff, FILE *fp)
 		return;
 	}
 	for (i = 0; i < n; i++)
-		if (!utf8_valid(csvr_field(r, i))) {
+		if (!utf8_valid_len(csvr_field(r, i), csvr_field_len(r, i))) {
 			reject(x, r, csvr_colname(r, i), NULL,
 			    "mis-encoded byte, not %s (%s)",
 			    decode_encoding_name(x->encoding ? x->encoding :
@@ -408,11 +409,13 @@ profile_row(struct run *x, struct csvr *r, int neff, FILE *fp)
 		if (c->idx < 0)
 			continue;
 		val = csvr_field(r, c->idx);
-		if (strlen(val) + 1 > x->cap) {
-			x->cap = strlen(val) * 2 + 1;
+		len = csvr_field_len(r, c->idx);
+		if (len + 1 > x->cap) {
+			x->cap = len * 2 + 1;
 			x->buf = erealloc(x->buf, x->cap);
 		}
-		decode_text(strcpy(x->buf, val));
+		memcpy(x->buf, val, len + 1);
+		decode_text_len(x->buf, len);
 		if ((why = decode_cell(x, c, x->buf)) != NULL) {
 			reject(x, r, c->header, val, "%s", why);
 			return;
