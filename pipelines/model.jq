@@ -46,6 +46,12 @@ def whynotdecimal($frac):
 	else "not a decimal string"
 	end;
 
+# A blend weight past 1 (decimal or fraction; anything else is false).
+def morethanone:
+	if isfraction then split("/") | map(tonumber) | .[0] > .[1]
+	elif isdecimal then test("^0*1\\.0*[1-9]") or (split(".")[0] | tonumber) > 1
+	else false end;
+
 def csvfield:
 	tostring | if test("[,\"\r\n]") then "\"" + gsub("\""; "\"\"") + "\"" else . end;
 def csvrow: map(csvfield) | join(",");
@@ -218,6 +224,10 @@ def linechecks($m; $uoms):
 			 (("factor", "weight") as $k | decimalfield($l; $k; $k; true)),
 			 decimalmap($l; "weights"; "weights"; true; false),
 			 decimalmap($l; "amounts"; "amounts"; false; true) | badmsg),
+			(if $meth == "blend" and ($l.weight | morethanone) then
+				# a weight above 1 goes past the new line: negative amounts
+				bad("weight"; "more than 1"; $l.weight)
+			 else empty end),
 			(if ($l | has("round")) and ($l.round | isdecimal) and ($l.round | tonumber) <= 0 then
 				bad("round"; "not positive"; $l.round)
 			 else empty end),

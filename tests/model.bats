@@ -283,6 +283,8 @@ quality,score'
 	bad_small 'del(.lines[0].method)' 'line r1: method: not one of rate, share, fixed, blend (missing)'
 	bad_small '.lines[0].fund = "XYZ"' 'line r1: fund: not a key of funds (XYZ)'
 	bad_small '.lines[0].payer = "RLK"' 'line r1: payer: not a key of payers or @university (RLK)'
+	bad_small 'del(.lines[0].fund)' 'line r1: fund: not a key of funds (missing)'
+	bad_small 'del(.lines[0].payer)' 'line r1: payer: not a key of payers or @university (missing)'
 	bad_small '.lines[0].purpose = "fun"' 'line r1: purpose: not education or research (fun)'
 	bad_small '.lines[0].purpose = "research"' 'line r1: purpose: education money must not become research money (research)'
 }
@@ -332,8 +334,22 @@ quality,score'
 	bad_small '.lines[3].from = "zz"' 'line b1: from: not a line id (zz)'
 	bad_small 'del(.lines[3].weight)' 'line b1: weight: required by method blend (missing)'
 	bad_small '.lines[3].weight = 0.5' 'line b1: weight: not a decimal string or fraction (0.5)'
+	bad_small '.lines[3].weight = "4/3"' 'line b1: weight: more than 1 (4/3)'
+	bad_small '.lines[3].weight = "1.05"' 'line b1: weight: more than 1 (1.05)'
+	bad_small '.lines[3].weight = "-1/3"' 'line b1: weight: negative amount (-1/3)'
+	bad_small 'del(.lines[3].to)' 'line b1: to: required by method blend (missing)'
 	bad_small '.lines[2].internal = "true"' 'line f1: internal: not true or false (true)'
 	bad_small '.lines[2].detail = "all"' 'line f1: detail: not none, category or person (all)'
+}
+
+@test "fractions are accepted in factor, weight and weights, and a blend weight of 1 or 0" {
+	for f in '.lines[0].factor = "1/3"' '.lines[1].weights = {"a": "2/3", "b": "0"}' \
+	    '.lines[3].weight = "1"' '.lines[3].weight = "0"' '.lines[3].weight = "1.000"' \
+	    '.lines[3].weight = "3/3"' '.lines[0].weights = {"x": "6/5"}'; do
+		edit "$SMALL" "$f"
+		run model rules alf-allocate m.json
+		[ "$status" -eq 0 ] || { echo "$f: $output" >&2; return 1; }
+	done
 }
 
 @test "error: the first problem is the one reported" {

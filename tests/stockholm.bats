@@ -129,6 +129,145 @@ T
 	[ "$(awk -F, 'NR > 1 && $2 == "4.3" { s += $NF } END { printf "%.0f", s }' stockholm-2024.csv)" = 937776000 ]
 }
 
+# the published tables of the directive as sections: "Providers not listed
+# get 0 tkr" (DOMAIN), so each section's non-zero rows are exactly these
+PUBLISHED="3.2 3.3 3.4 3.6 3.7 3.7.3 3.8 3.9.1 3.9.2 3.9.4 3.10 3.11 4.1 4.3 4.3-patologi 5.4"
+
+@test "every published table: no other provider gets money, and each total as printed" {
+	allocate stockholm-2024
+	tkr_table stockholm-2024.csv > got
+	for sec in $PUBLISHED; do
+		awk -v s="$sec" '$1 == s && $4 != 0 { print $2, $3 }' got
+	done | sort > nonzero
+	# the providers each table names (002 §3.2–5.4; 3.9.4 and 3.10 are one printed table)
+	sort > want <<'T'
+ALF CAPIO
+ALF CAPIO
+ALF CAPIO
+ALF DS
+ALF DS
+ALF DS
+ALF DS
+ALF DS
+ALF KS
+ALF KS
+ALF KS
+ALF KS
+ALF KS
+ALF KS
+ALF OVRIGA
+ALF OVRIGA
+ALF RESERV
+ALF RESERV
+ALF SESAB
+ALF SESAB
+ALF SLSO
+ALF SLSO
+ALF SLSO
+ALF SLSO
+ALF SOS
+ALF SOS
+ALF SOS
+ALF SOS
+ALF SOS
+HSF AISAB
+HSF AISAB
+HSF CAPIO
+HSF CAPIO
+HSF CAPIO
+HSF CAPIO
+HSF CAPIO
+HSF DS
+HSF DS
+HSF DS
+HSF DS
+HSF DS
+HSF DS
+HSF ERSTA
+HSF ERSTA
+HSF KS
+HSF KS
+HSF KS
+HSF KS
+HSF KS
+HSF KS
+HSF KS
+HSF KS
+HSF OVRIGA
+HSF OVRIGA
+HSF RESERV
+HSF RESERV
+HSF RESERV
+HSF RESERV
+HSF SESAB
+HSF SESAB
+HSF SLSO
+HSF SLSO
+HSF SLSO
+HSF SLSO
+HSF SLSO
+HSF SLSO
+HSF SLSO
+HSF SODERTALJE
+HSF SODERTALJE
+HSF SODERTALJE
+HSF SOS
+HSF SOS
+HSF SOS
+HSF SOS
+HSF SOS
+HSF SOS
+HSF SOS
+HSF TIOHUNDRA
+HSF TIOHUNDRA
+HSF TIOHUNDRA
+T
+	diff want nonzero
+	# each table's printed total (tkr), from the exact sums of its lines
+	sed 's/"[^"]*"/T/g' stockholm-2024.csv | awk -F, 'NR > 1 {
+		sec = $2; sub(/-(alf|hsf)$/, "", sec); sub(/^5\.4\..*/, "5.4", sec)
+		if (sec == "3.10") sec = "3.9.4"	# one printed table (l.1665-1711)
+		s[sec " " $4] += $NF
+	} END { for (k in s) printf "%s %d\n", k, int(s[k] / 1000 + 0.5) }' | sort > totals
+	while read -r sec fund want; do
+		grep -qx "$sec $fund $want" totals || { echo "total $sec $fund: $(grep "^$sec $fund " totals), want $want" >&2; return 1; }
+	done <<'T'
+3.2 ALF 120016
+3.3 ALF 7680
+3.3 HSF 10570
+3.4 ALF 9260
+3.6 HSF 12500
+3.7 ALF 2000
+3.7 HSF 2000
+3.7.3 HSF 1950
+3.8 HSF 2600
+3.9.1 ALF 3250
+3.9.1 HSF 3250
+3.9.2 ALF 3250
+3.9.2 HSF 3250
+3.9.4 ALF 500
+3.9.4 HSF 1750
+3.11 ALF 6000
+4.1 HSF 185610
+4.3 HSF 937776
+4.3-patologi HSF 2200
+5.4 HSF 16600
+T
+}
+
+@test "3.2: each provider's published HÅP (1 179.01 in all) at 101 794 kr" {
+	allocate stockholm-2024
+	run awk -F, '$2 == "3.2" { print $7, $10, $NF; q += $10 } END { print q }' stockholm-2024.csv
+	assert_output "CAPIO 17.86 1818041.00
+DS 92.93 9459716.00
+KS 495.98 50487788.00
+RESERV 217.65 22155464.00
+SESAB 19.56 1991091.00
+SLSO 225.34 22938260.00
+SOS 109.69 11165784.00
+1179.01"
+}
+
 @test "rate lines from the exports: the directive's rates on the fixture's weeks and months" {
 	allocate stockholm-2024
 	sed 's/"[^"]*"/T/g' stockholm-2024.csv > a.csv
