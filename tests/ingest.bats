@@ -446,7 +446,7 @@ decode_profile() {
 	assert_line "alf-ingest: n.csv:12: Antal: not a number (12 34)"
 	assert_line "alf-ingest: n.csv:16: Från: not a date YYYY-MM-DD or YYYYMMDD (2024-1-1)"
 	assert_line "alf-ingest: n.csv:17: Från: not a date YYYY-MM-DD or YYYYMMDD (2024-01-01 25:00)"
-	assert_line "alf-ingest: n.csv:19: Antal: negative (-3.5)"
+	assert_line "alf-ingest: n.csv:19: Antal: negative (-3,5)"
 	assert_line --regexp '^alf-ingest: n.csv:4: Omf: not a percentage in \(0, 100\] '
 	assert_line --regexp '^alf-ingest: n.csv:5: Omf: not a percentage in \(0, 100\] '
 	assert_line --regexp '^alf-ingest: n.csv:6: Omf: not a percentage in \(0, 100\] '
@@ -616,4 +616,52 @@ alf-ingest: 18 read, 11 accepted, 7 rejected, 0 merged; 11 written"
 			fi
 		done
 	done
+}
+
+@test "canonical records: a raw number in person never reaches the reject file" {
+	printf 'stream,person,provider_name,period,qty,uom\nhap,198503121371,SLSO,2024,1,hap\nhap,850312-1371,SLSO,2024,1,hap\n' > c.csv
+	run alf-ingest --rejects rej.csv -o out.csv c.csv
+	assert_failure 1
+	run grep -c -e 198503121371 -e 850312-1371 rej.csv
+	assert_output 0
+	assert_equal "$(cut -d, -f2 rej.csv | tail -n +2 | tr '\n' ' ')" "  "
+}
+
+@test "a number in a free-text column of an accepted row is not written" {
+	KEY=$(make_key)
+	printf 'Personnummer;Program;Vårdgivare;Startdatum;Slutdatum;Enhet\n850312-1371;Läkarprogrammet;KS;2024-01-15;2024-02-09;850312-1371\n' > t.csv
+	run alf-ingest --key-file "$KEY" --profile klipp-placements --quiet -o out.csv t.csv
+	run grep -c 850312-1371 out.csv
+	assert_output 0
+}
+
+@test "canonical records: exit 2 writes nothing to standard output" {
+	bats_require_minimum_version 1.5.0
+	: > empty.csv
+	printf 'stream,person\nvil,\n' > nocol.csv
+	printf 'stream,provider_name,period,qty,uom\nhap,SLSO,2024,1,hap\n' > ok.csv
+	run --separate-stderr alf-ingest empty.csv
+	assert_failure 2
+	assert_equal "$output" ""
+	run --separate-stderr alf-ingest nocol.csv
+	assert_failure 2
+	assert_equal "$output" ""
+	run --separate-stderr alf-ingest ok.csv nocol.csv
+	assert_failure 2
+	assert_equal "$output" ""
+}
+
+@test "a mis-encoded byte names the encoding the file was read in" {
+	printf '[profile]\nwrites = records\n[columns]\nprovider_name = V\xc3\xa5rdgivare\nunit = Enhet\nperiod = \xc3\x85r : year\n[rules]\nstream = hap\n' > p
+	printf 'V\xe5rdgivare;Enhet;\xc5r\nS\xf6der;Avd \x81;2024\n' > w.csv
+	run alf-ingest --profile ./p w.csv
+	assert_failure 1
+	assert_line "alf-ingest: w.csv:2: Enhet: mis-encoded byte, not windows-1252 (Avd \\x81)"
+}
+
+@test "a diagnostic names the value as read, not as decoded" {
+	printf '[profile]\nwrites = records\n[columns]\nprovider_name = V\xc3\xa5rdgivare\nstart = Fr\xc3\xa5n : date\nend = Till : date\nextent = Omf : percent\n[rules]\nstream = vil\n' > p
+	printf 'Vårdgivare;Från;Till;Omf\nKS;2024-01-01;2024-01-05;100,01\n' > n.csv
+	run alf-ingest --profile ./p n.csv
+	assert_line "alf-ingest: n.csv:2: Omf: not a percentage in (0, 100] (100,01)"
 }

@@ -70,6 +70,21 @@ check(const char *v[], const struct table *streams, int year,
 	rat x;
 	ore_t o;
 
+	static const int text[] = { F_STREAM, F_PROVIDER, F_HOST, F_UNIT,
+	    F_CATEGORY, F_UNIVERSITY };
+	size_t i;
+
+	/*
+	 * A number typed into a free-text column (a unit named by its
+	 * student) would reach every later output: the row is rejected, and
+	 * the value is not shown (CONTRACTS "Personal identity numbers").
+	 */
+	for (i = 0; i < sizeof text / sizeof text[0]; i++)
+		if (pnr_like(v[text[i]])) {
+			*col = columns[text[i]];
+			*val = NULL;
+			return "looks like a personal identity number";
+		}
 	*val = NULL;
 	if (*(*col = "stream", *val = v[F_STREAM]) == '\0')
 		return "empty";
@@ -120,32 +135,75 @@ check(const char *v[], const struct table *streams, int year,
 	return NULL;
 }
 
+/* a canonical records file, its required columns there (else exit 2) */
+static struct csvr *
+records_open(const char *file)
+{
+	struct csvr *r = csvr_open(file, 0);
+
+	csvr_require(r, "stream");
+	csvr_require(r, "provider_name");
+	return r;
+}
+
+/*
+ * Reject a canonical row.  Its person column is kept only when it is a
+ * pseudonym, and any other field that looks like a personal identity
+ * number is emptied: a reject file never holds one.
+ */
+static void __attribute__((format(printf, 6, 7)))
+records_reject(struct stage *st, const struct csvr *r, int person,
+    const char *col, const char *val, const char *fmt, ...)
+{
+	char reason[512];
+	int n = csvr_nfields(r) > csvr_ncols(r) ? csvr_nfields(r) :
+	    csvr_ncols(r), i;
+	const char **ov = ecalloc(n, sizeof *ov);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof reason, fmt, ap);
+	va_end(ap);
+	for (i = 0; i < n; i++) {
+		ov[i] = csvr_field(r, i);
+		if (pnr_like(ov[i]) || (i == person && !is_pseudonym(ov[i])))
+			ov[i] = "";
+	}
+	if (val != NULL && pnr_like(val))
+		val = NULL;
+	stage_reject(st, r, col, val, ov, "%s", reason);
+	free(ov);
+}
+
 /* canonical records: the columns by name, each value checked */
 static void
 ingest_records(struct stage *st, FILE *fp, const char *const *files,
     int nfiles, const struct table *streams, int year)
 {
 	const char *v[NFIELDS + 1], *col, *val, *why;
-	struct csvr *r;
+	struct csvr *r, *first;
 	char src[1024];
 	int i, f, idx[NFIELDS];
 
+	/* every header before the first byte out: exit 2 writes nothing */
+	for (f = 1; f < nfiles; f++)
+		if (strcmp(files[f], "-") != 0)
+			csvr_close(records_open(files[f]));
+	first = records_open(files[0]);
 	csvw_row(fp, columns, NFIELDS + 1);
 	for (f = 0; f < nfiles; f++) {
-		r = csvr_open(files[f], 0);
+		r = f == 0 ? first : records_open(files[f]);
 		for (i = 0; i < NFIELDS; i++)
 			idx[i] = csvr_col(r, columns[i]);
-		csvr_require(r, "stream");
-		csvr_require(r, "provider_name");
 		while (csvr_next(r)) {
 			st->read++;
 			if (csvr_bad(r)) {
-				stage_reject(st, r, NULL, NULL, NULL,
+				records_reject(st, r, idx[F_PERSON], NULL, NULL,
 				    "malformed quoting");
 				continue;
 			}
 			if (csvr_nfields(r) != csvr_ncols(r)) {
-				stage_reject(st, r, NULL, NULL, NULL,
+				records_reject(st, r, idx[F_PERSON], NULL, NULL,
 				    "expected %d fields, found %d",
 				    csvr_ncols(r), csvr_nfields(r));
 				continue;
@@ -153,7 +211,8 @@ ingest_records(struct stage *st, FILE *fp, const char *const *files,
 			for (i = 0; i < NFIELDS; i++)
 				v[i] = csvr_field(r, idx[i]);
 			if ((why = check(v, streams, year, &col, &val)) != NULL) {
-				stage_reject(st, r, col, val, NULL, "%s", why);
+				records_reject(st, r, idx[F_PERSON], col, val, "%s",
+				    why);
 				continue;
 			}
 			snprintf(src, sizeof src, "%s:%ld", csvr_name(r),
@@ -175,6 +234,7 @@ struct run {
 	struct pnr_key		*key;
 	int			 year;		/* --year, or 0 */
 	int			 encoding;	/* --encoding, or the profile's */
+	int			 used;		/* the one the file is read in */
 	FILE			*names;		/* --names, or NULL */
 	struct table		*named;		/* persons already named */
 	struct pvals		 pv;
@@ -192,6 +252,7 @@ profile_open(struct run *x, const char *file)
 
 	r = csvr_open_flags(decode_open(file, x->encoding, &used), file, 0,
 	    CSVR_EXCEL);
+	x->used = used;
 	for (i = 0; i < csvr_ncols(r); i++)
 		if (!utf8_valid(csvr_colname(r, i)))
 			die(EXIT_USAGE, "%s:1: header is not %s text", file,
@@ -397,9 +458,8 @@ profile_row(struct run *x, struct csvr *r, int neff, FILE *fp)
 		if (!utf8_valid_len(csvr_field(r, i), csvr_field_len(r, i))) {
 			reject(x, r, csvr_colname(r, i), NULL,
 			    "mis-encoded byte, not %s (%s)",
-			    decode_encoding_name(x->encoding ? x->encoding :
-			    ENC_UTF8), escape_bytes(csvr_field(r, i), esc,
-			    sizeof esc));
+			    decode_encoding_name(x->used),
+			    escape_bytes(csvr_field(r, i), esc, sizeof esc));
 			return;
 		}
 	for (i = 0; i < x->pv.n; i++)
@@ -455,6 +515,10 @@ profile_row(struct run *x, struct csvr *r, int neff, FILE *fp)
 	if (p->records && (why = check(v, x->streams, x->year, &col, &val)) !=
 	    NULL) {
 		var = profile_var(p, col);
+		/* a column's value as the file has it, not as decoded */
+		for (i = 0; val != NULL && i < p->ncols; i++)
+			if (p->cols[i].vi == var && p->cols[i].idx >= 0)
+				val = csvr_field(r, p->cols[i].idx);
 		reject(x, r, var >= 0 ? profile_colname(p, var) : col, val, "%s",
 		    why);
 		return;
