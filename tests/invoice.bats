@@ -365,3 +365,18 @@ netof() {
 2024-CAPIO-SLSO-H2 4.3.2-am 0.5 50000 25000.00
 2024-ERSTA-SLSO-H1 4.3.2 1 31500 31500.00"
 }
+
+@test "--activities is summed as it is read: memory grows with the groups, not the rows" {
+	# rows no detail line or recharge selects (VIL weeks, BT side service):
+	# ten times the rows, the same peak (it was 16 and 100 MiB)
+	awk -v n=20000 -v seed=1 -f "$ROOT/bench/gen-activities.awk" > a20.csv
+	awk -v n=200000 -v seed=1 -f "$ROOT/bench/gen-activities.awk" > a200.csv
+	for n in 20 200; do
+		/usr/bin/time -f %M -o rss$n alf-invoice -q --model stockholm-2024 \
+		    --providers "$I/providers.csv" --activities a$n.csv -o out$n.csv \
+		    "$I/allocations.csv" 2>/dev/null
+	done
+	cmp out20.csv out200.csv
+	run awk -v a="$(tail -1 rss20)" -v b="$(tail -1 rss200)" 'BEGIN { print (b - a < 8192) ? "flat" : "grows " a " " b }'
+	assert_output "flat"
+}

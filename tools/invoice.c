@@ -60,12 +60,29 @@ struct arow {
 	ore_t	 amount;
 };
 
-/* an activity row, for detail lines and recharges */
+/* the fields of an activity row that detail lines and recharges read */
 struct act {
-	char	*id, *period, *provider, *host, *category, *university;
-	char	*person, *salary, *stream, *uom, *src;
-	int	 year;
-	rat	 qty;
+	const char	*id, *period, *provider, *host, *category, *university;
+	const char	*person, *salary, *stream, *uom;
+	int		 year;
+	rat		 qty;
+};
+
+/*
+ * An activity of a rule with after_months, kept to the end: the months
+ * skipped depend on the person's months in period order.
+ */
+struct ract {
+	int		 rule;
+	struct provider	*issuer, *recipient;
+	char		*id, *person, *host, *period, *salary, *src;
+	rat		 qty;		/* in the rule's basis */
+};
+
+/* one detail line's groups: (line, provider, payer, half) */
+struct dbucket {
+	struct group	*g;
+	int		 ng;
 };
 
 struct inv {
@@ -78,9 +95,19 @@ struct inv {
 	int			 npayers;
 	struct arow		*rows;
 	size_t			 nrows, caprows;
-	struct act		*acts;
-	size_t			 nacts, capacts;
-	struct table		*acts_by_prov;	/* provider → struct actidx */
+	/*
+	 * --activities is read once and kept only as the sums that detail
+	 * lines and recharges need, so memory grows with the groups, not
+	 * with the rows.
+	 */
+	int			 have_acts;
+	struct mline		**dlines;	/* the lines with detail */
+	int			 ndlines;
+	struct table		*dbuckets;	/* line|provider|payer|half → */
+	struct table		*dindex;	/* …|group → index + 1 */
+	struct table		*racc;		/* see racc_add */
+	struct ract		*deferred;
+	size_t			 ndeferred, capdeferred;
 	struct table		*names;		/* person → name */
 	struct table		*plan;		/* provider|line → ore_t * */
 	struct table		*issued;	/* doc id → struct doc * */
@@ -432,9 +459,9 @@ half_of(const char *period)
 }
 
 struct group {
-	const char	*key;
+	char		*key;
 	rat		 w, qty;
-	const char	*university;
+	char		*university;
 	i128		 floor;
 	rat		 frac;
 };
@@ -458,36 +485,6 @@ group_rem_cmp(const void *x, const void *y)
 	return c != 0 ? c : a - b;
 }
 
-/* the activities of one provider, so detail lines scan only those */
-struct actidx {
-	size_t	*v;
-	size_t	 n;
-};
-
-static const struct actidx *
-acts_of(struct inv *iv, const char *provider)
-{
-	static const struct actidx none = { NULL, 0 };
-	struct actidx *ix;
-	void **slot;
-	size_t k;
-
-	if (iv->acts_by_prov == NULL) {
-		iv->acts_by_prov = table_new();
-		for (k = 0; k < iv->nacts; k++) {
-			slot = table_slot(iv->acts_by_prov, iv->acts[k].provider,
-			    NULL);
-			if (*slot == NULL)
-				*slot = ecalloc(1, sizeof(struct actidx));
-			ix = *slot;
-			ix->v = erealloc(ix->v, (ix->n + 1) * sizeof *ix->v);
-			ix->v[ix->n++] = k;
-		}
-	}
-	ix = table_get(iv->acts_by_prov, provider);
-	return ix != NULL ? ix : &none;
-}
-
 /*
  * Detail lines (CONTRACTS: `detail` category or person): the row's net
  * apportioned in öre over the groups of its activities by their exact
@@ -498,62 +495,27 @@ static int
 detail_lines(struct inv *iv, struct doc *d, const struct arow *a,
     const struct mline *m, ore_t net)
 {
-	struct group *g = NULL;
-	struct act *x;
-	rat q, *wt, total = RAT_ZERO, s;
-	const char *key, *name;
-	char desc[512], qbuf[RAT_FMTLEN];
-	int ng = 0, i, *idx;
+	struct group *g;
+	struct dbucket *b;
+	rat total = RAT_ZERO, s;
+	const char *name;
+	char desc[512], qbuf[RAT_FMTLEN], key[1024];
+	int ng, i, *idx;
 	ore_t left = net;
-	size_t k;
 	int person = strcmp(m->detail, "person") == 0;
-	const struct actidx *ix;
-	struct table *gi;
-	void **slot;
 
-	if (iv->acts == NULL || (!person && strcmp(m->detail, "category") != 0))
+	if (!iv->have_acts || (!person && strcmp(m->detail, "category") != 0))
 		return 0;
-	ix = acts_of(iv, a->provider);
-	gi = table_new();	/* group key → index + 1 */
-	for (k = 0; k < ix->n; k++) {
-		x = &iv->acts[ix->v[k]];
-		if (x->year != m->year || strcmp(x->provider, a->provider) != 0 ||
-		    !list_selects(&m->stream, x->stream) ||
-		    !list_selects(&m->category, x->category) ||
-		    !list_selects(&m->provider, x->provider) ||
-		    !list_selects(&m->host, x->host) ||
-		    !list_selects(&m->university, x->university) ||
-		    strcmp(period_tail(x->period), period_tail(a->period)) != 0)
-			continue;
-		if (strcmp(m->payer, "@university") == 0 ?
-		    strcmp(x->university, a->payer) != 0 :
-		    strcmp(m->payer, a->payer) != 0)
-			continue;
-		if (to_basis(x->uom, m->basis, x->qty, &q) < 0)
-			continue;
-		key = person ? x->person : x->category;
-		slot = table_slot(gi, key, NULL);
-		i = *slot != NULL ? (int)(intptr_t)*slot - 1 : ng;
-		if (i == ng) {
-			*slot = (void *)(intptr_t)(ng + 1);
-			g = erealloc(g, (ng + 1) * sizeof *g);
-			memset(&g[ng], 0, sizeof *g);
-			g[ng].key = key;
-			g[ng].w = g[ng].qty = RAT_ZERO;
-			g[ng].university = x->university;
-			ng++;
-		}
-		wt = table_get(m->weights, x->category);
-		g[i].qty = rat_add(g[i].qty, q);
-		g[i].w = rat_add(g[i].w, wt != NULL ? rat_mul(q, *wt) : q);
-	}
-	table_free(gi);
+	snprintf(key, sizeof key, "%s\x1f%s\x1f%s\x1f%s", m->id, a->provider,
+	    a->payer, period_tail(a->period));
+	if (iv->dbuckets == NULL || (b = table_get(iv->dbuckets, key)) == NULL)
+		return 0;
+	g = b->g;
+	ng = b->ng;
 	for (i = 0; i < ng; i++)
 		total = rat_add(total, g[i].w);
-	if (ng == 0 || rat_sign(total) <= 0) {
-		free(g);
+	if (ng == 0 || rat_sign(total) <= 0)
 		return 0;
-	}
 	if (ng > 1)
 		qsort(g, ng, sizeof *g, group_key_cmp);
 	idx = emalloc(ng * sizeof *idx);
@@ -583,7 +545,6 @@ detail_lines(struct inv *iv, struct doc *d, const struct arow *a,
 		    ore_from_i128(g[i].floor));
 	}
 	free(idx);
-	free(g);
 	return 1;
 }
 
@@ -808,15 +769,15 @@ racc_cmp(const void *x, const void *y)
 	return a->rule - b->rule;
 }
 
-static struct act **sort_acts;
-
 /* each person's months at a host in period order (after_months) */
 static int
-act_cmp(const void *x, const void *y)
+ract_cmp(const void *x, const void *y)
 {
-	const struct act *a = *(struct act *const *)x, *b = *(struct act *const *)y;
+	const struct ract *a = x, *b = y;
 	int c;
 
+	if (a->rule != b->rule)
+		return a->rule - b->rule;
 	if ((c = strcmp(a->person, b->person)) != 0 ||
 	    (c = strcmp(a->host, b->host)) != 0 ||
 	    (c = strcmp(a->period, b->period)) != 0)
@@ -861,6 +822,137 @@ racc_add(struct table *acc, struct provider *is, struct provider *re,
 	ra->amount = rat_add(ra->amount, amount);
 }
 
+/* the rule's price per basis unit, or the activity's salary (-1: none) */
+static int
+recharge_price(struct inv *iv, const struct rrule *r, const char *salary,
+    const char *id, const char *src, rat *price)
+{
+	if (strcmp(r->price, "salary") == 0 ? rat_parse(salary, 0, price) < 0 :
+	    rat_parse(r->price, 0, price) < 0) {
+		diag(src, 0, "salary", "recharge %s: %s: no salary (%s)", r->id,
+		    id, salary);
+		iv->st->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * One activity for the recharge rules that select it: summed at once into
+ * its (issuer, recipient, half, rule), or kept for after_months.
+ */
+static void
+recharge_take(struct inv *iv, const struct act *x, const char *src)
+{
+	struct provider *is, *re;
+	struct rrule *r;
+	struct ract *k;
+	rat q, price;
+	int i;
+
+	if (x->year != iv->year)
+		return;
+	for (i = 0; i < iv->nrrules; i++) {
+		r = iv->rrules[i];
+		if (*r->amounts != '\0' || !list_selects(&r->stream, x->stream) ||
+		    !list_selects(&r->category, x->category) ||
+		    !list_selects(&r->provider, x->provider) ||
+		    !list_selects(&r->host, x->host))
+			continue;
+		is = rparty(iv, r->issuer, x);
+		re = rparty(iv, r->recipient, x);
+		if (is == NULL || re == NULL || is == re)
+			continue;	/* performed at home: nothing */
+		if (to_basis(x->uom, r->basis, x->qty, &q) < 0 ||
+		    half_of(x->period) == 0) {
+			diag(src, 0, NULL, "recharge %s: %s in %s does not "
+			    "convert to %s", r->id, x->id, x->uom, r->basis);
+			iv->st->failed = 1;
+			continue;
+		}
+		if (r->after > 0) {
+			if (iv->ndeferred == iv->capdeferred) {
+				iv->capdeferred = iv->capdeferred ?
+				    iv->capdeferred * 2 : 64;
+				iv->deferred = erealloc(iv->deferred,
+				    iv->capdeferred * sizeof *iv->deferred);
+			}
+			k = &iv->deferred[iv->ndeferred++];
+			k->rule = i;
+			k->issuer = is;
+			k->recipient = re;
+			k->id = estrdup(x->id);
+			k->person = estrdup(x->person);
+			k->host = estrdup(x->host);
+			k->period = estrdup(x->period);
+			k->salary = estrdup(x->salary);
+			k->src = estrdup(src);
+			k->qty = q;
+			continue;
+		}
+		if (recharge_price(iv, r, x->salary, x->id, src, &price) < 0)
+			continue;
+		racc_add(iv->racc, is, re, half_of(x->period), r, q,
+		    rat_mul(q, price), 0);
+	}
+}
+
+/*
+ * One activity for the detail lines that select it: its quantity and
+ * weight added to its group (person or category) of (line, provider,
+ * payer, half), as detail_lines apportions them.
+ */
+static void
+detail_take(struct inv *iv, const struct act *x)
+{
+	struct mline *m;
+	struct dbucket *b;
+	struct group *g;
+	const char *payer, *gkey;
+	char key[1024], gk[2048];
+	void **slot;
+	rat q, *wt;
+	int i;
+
+	for (i = 0; i < iv->ndlines; i++) {
+		m = iv->dlines[i];
+		if (x->year != m->year || !list_selects(&m->stream, x->stream) ||
+		    !list_selects(&m->category, x->category) ||
+		    !list_selects(&m->provider, x->provider) ||
+		    !list_selects(&m->host, x->host) ||
+		    !list_selects(&m->university, x->university))
+			continue;
+		if (to_basis(x->uom, m->basis, x->qty, &q) < 0)
+			continue;
+		/* 3.5: each activity's university is its payer */
+		payer = strcmp(m->payer, "@university") == 0 ? x->university :
+		    m->payer;
+		snprintf(key, sizeof key, "%s\x1f%s\x1f%s\x1f%s", m->id,
+		    x->provider, payer, period_tail(x->period));
+		slot = table_slot(iv->dbuckets, key, NULL);
+		if (*slot == NULL)
+			*slot = ecalloc(1, sizeof(struct dbucket));
+		b = *slot;
+		gkey = strcmp(m->detail, "person") == 0 ? x->person :
+		    x->category;
+		snprintf(gk, sizeof gk, "%s\x1f%s", key, gkey);
+		slot = table_slot(iv->dindex, gk, NULL);
+		if (*slot == NULL) {
+			*slot = (void *)(intptr_t)(b->ng + 1);
+			b->g = erealloc(b->g, (b->ng + 1) * sizeof *b->g);
+			g = &b->g[b->ng++];
+			memset(g, 0, sizeof *g);
+			g->key = estrdup(gkey);
+			g->university = estrdup(x->university);
+			g->w = g->qty = RAT_ZERO;
+		}
+		g = &b->g[(intptr_t)*slot - 1];
+		wt = table_get(m->weights, x->category);
+		g->qty = rat_add(g->qty, q);
+		g->w = rat_add(g->w, wt != NULL ? rat_mul(q, *wt) : q);
+	}
+}
+
 /*
  * Recharges (002 §3.2 SVK, §3.4 speech therapy, ST side service, §3.8
  * ambulance): providers invoice each other; the allocation totals do not
@@ -869,102 +961,79 @@ racc_add(struct table *acc, struct provider *is, struct provider *re,
 static void
 make_recharges(struct inv *iv)
 {
-	struct table *acc = table_new(), *used = table_new();
-	struct act **v = emalloc((iv->nacts + 1) * sizeof *v);
+	struct table *acc, *used = table_new();
 	struct provider *is, *re;
 	struct rrule *r;
 	struct racc *ra, *all;
+	struct ract *x;
 	struct doc *d = NULL;
 	struct list am;
 	rat q, price, skip, *u;
 	char key[256], qb[RAT_FMTLEN], hp[16], per[PERIOD_LEN], *eq;
 	ore_t amt, h1;
-	size_t k, nv, n;
+	size_t k, n;
 	int i, j;
 
+	if (iv->racc == NULL)
+		iv->racc = table_new();
+	acc = iv->racc;
+	/* the rules by activity were summed as they were read */
 	for (i = 0; i < iv->nrrules; i++) {
 		r = iv->rrules[i];
-		if (*r->amounts != '\0') {
-			/* issuer each: fixed sums, split like annual amounts */
-			am = list_split(r->amounts);
-			re = provider_by_id(iv->provs, r->recipient);
-			for (j = 0; j < am.n; j++) {
-				if ((eq = strchr(am.v[j], '=')) == NULL)
-					continue;
-				*eq = '\0';
-				is = provider_by_id(iv->provs, am.v[j]);
-				if (is == NULL || re == NULL || money_parse(eq + 1,
-				    &amt) < 0) {
-					diag(iv->model, 0, NULL, "recharge %s: "
-					    "unknown provider (%s)", r->id,
-					    is == NULL ? am.v[j] : r->recipient);
-					iv->st->failed = 1;
-					continue;
-				}
-				h1 = half_h1(amt, rat_to_ore(iv->unit));
-				racc_add(acc, is, re, 1, r, RAT_ZERO,
-				    rat_from_ore(h1), 1);
-				racc_add(acc, is, re, 2, r, RAT_ZERO,
-				    rat_from_ore(amt - h1), 1);
-			}
+		if (*r->amounts == '\0')
 			continue;
-		}
-		for (nv = 0, k = 0; k < iv->nacts; k++) {
-			struct act *x = &iv->acts[k];
-			if (x->year == iv->year && list_selects(&r->stream, x->stream) &&
-			    list_selects(&r->category, x->category) &&
-			    list_selects(&r->provider, x->provider) &&
-			    list_selects(&r->host, x->host))
-				v[nv++] = x;
-		}
-		sort_acts = v;
-		if (nv > 1)
-			qsort(v, nv, sizeof *v, act_cmp);
-		for (k = 0; k < nv; k++) {
-			is = rparty(iv, r->issuer, v[k]);
-			re = rparty(iv, r->recipient, v[k]);
-			if (is == NULL || re == NULL || is == re)
-				continue;	/* performed at home: nothing */
-			if (to_basis(v[k]->uom, r->basis, v[k]->qty, &q) < 0 ||
-			    half_of(v[k]->period) == 0) {
-				diag(v[k]->src, 0, NULL, "recharge %s: %s in %s "
-				    "does not convert to %s", r->id, v[k]->id,
-				    v[k]->uom, r->basis);
+		/* issuer each: fixed sums, split like annual amounts */
+		am = list_split(r->amounts);
+		re = provider_by_id(iv->provs, r->recipient);
+		for (j = 0; j < am.n; j++) {
+			if ((eq = strchr(am.v[j], '=')) == NULL)
+				continue;
+			*eq = '\0';
+			is = provider_by_id(iv->provs, am.v[j]);
+			if (is == NULL || re == NULL || money_parse(eq + 1,
+			    &amt) < 0) {
+				diag(iv->model, 0, NULL, "recharge %s: unknown "
+				    "provider (%s)", r->id, is == NULL ? am.v[j] :
+				    r->recipient);
 				iv->st->failed = 1;
 				continue;
 			}
-			if (r->after > 0) {
-				/* after_months: the person's first months there */
-				snprintf(key, sizeof key, "%d\x1f%s\x1f%s", i,
-				    v[k]->person, v[k]->host);
-				void **slot = table_slot(used, key, NULL);
-				if (*slot == NULL) {
-					*slot = emalloc(sizeof(rat));
-					*(rat *)*slot = RAT_ZERO;
-				}
-				u = *slot;
-				skip = rat_sub(rat_int(r->after), *u);
-				if (rat_cmp(skip, q) > 0)
-					skip = q;
-				if (rat_sign(skip) > 0) {
-					*u = rat_add(*u, skip);
-					q = rat_sub(q, skip);
-				}
-				if (rat_is_zero(q))
-					continue;
-			}
-			if (strcmp(r->price, "salary") == 0 ?
-			    rat_parse(v[k]->salary, 0, &price) < 0 :
-			    rat_parse(r->price, 0, &price) < 0) {
-				diag(v[k]->src, 0, "salary", "recharge %s: %s: "
-				    "no salary (%s)", r->id, v[k]->id,
-				    v[k]->salary);
-				iv->st->failed = 1;
-				continue;
-			}
-			racc_add(acc, is, re, half_of(v[k]->period), r, q,
-			    rat_mul(q, price), 0);
+			h1 = half_h1(amt, rat_to_ore(iv->unit));
+			racc_add(acc, is, re, 1, r, RAT_ZERO, rat_from_ore(h1),
+			    1);
+			racc_add(acc, is, re, 2, r, RAT_ZERO, rat_from_ore(amt -
+			    h1), 1);
 		}
+	}
+	/* after_months: the person's first months at that host, in order */
+	if (iv->ndeferred > 1)
+		qsort(iv->deferred, iv->ndeferred, sizeof *iv->deferred,
+		    ract_cmp);
+	for (k = 0; k < iv->ndeferred; k++) {
+		x = &iv->deferred[k];
+		r = iv->rrules[x->rule];
+		q = x->qty;
+		snprintf(key, sizeof key, "%d\x1f%s\x1f%s", x->rule, x->person,
+		    x->host);
+		void **slot = table_slot(used, key, NULL);
+		if (*slot == NULL) {
+			*slot = emalloc(sizeof(rat));
+			*(rat *)*slot = RAT_ZERO;
+		}
+		u = *slot;
+		skip = rat_sub(rat_int(r->after), *u);
+		if (rat_cmp(skip, q) > 0)
+			skip = q;
+		if (rat_sign(skip) > 0) {
+			*u = rat_add(*u, skip);
+			q = rat_sub(q, skip);
+		}
+		if (rat_is_zero(q))
+			continue;
+		if (recharge_price(iv, r, x->salary, x->id, x->src, &price) < 0)
+			continue;
+		racc_add(acc, x->issuer, x->recipient, half_of(x->period), r, q,
+		    rat_mul(q, price), 0);
 	}
 	n = table_len(acc);
 	all = emalloc((n + 1) * sizeof *all);
@@ -1002,9 +1071,21 @@ make_recharges(struct inv *iv)
 	for (k = 0; k < table_len(used); k++)
 		free(table_val(used, k));
 	table_free(acc);
+	iv->racc = NULL;
 	table_free(used);
 	free(all);
-	free(v);
+	for (k = 0; k < iv->ndeferred; k++) {
+		x = &iv->deferred[k];
+		free(x->id);
+		free(x->person);
+		free(x->host);
+		free(x->period);
+		free(x->salary);
+		free(x->src);
+	}
+	free(iv->deferred);
+	iv->deferred = NULL;
+	iv->ndeferred = 0;
 }
 
 /* CONTRACTS: a correction is dated at the next invoicing date, else the
@@ -1354,51 +1435,64 @@ read_allocations(struct inv *iv, struct stage *st, const char *path,
 	csvr_close(r);
 }
 
-/* activities.csv: configuration for the detail lines and recharges */
+/*
+ * activities.csv: configuration for the detail lines and recharges, read
+ * as a stream: each row goes into the sums that need it and is gone.
+ */
 static void
 read_activities(struct inv *iv, const char *path)
 {
 	static const char *need[] = { "id", "year", "period", "provider",
 	    "stream", "qty", "uom", NULL };
 	struct csvr *r = csvr_open(path, ',');
-	struct act *x;
+	struct act x;
 	struct period pp;
 	char src[512];
+	size_t k;
 	int i;
 
 	for (i = 0; need[i] != NULL; i++)
 		csvr_require(r, need[i]);
-	iv->acts = emalloc(sizeof *iv->acts);
+	iv->have_acts = 1;
+	iv->dbuckets = table_new();
+	iv->dindex = table_new();
+	iv->racc = table_new();
+	for (k = 0; k < table_len(iv->mlines); k++) {
+		struct mline *m = table_val(iv->mlines, k);
+
+		if (strcmp(m->detail, "person") != 0 &&
+		    strcmp(m->detail, "category") != 0)
+			continue;
+		iv->dlines = erealloc(iv->dlines, (iv->ndlines + 1) *
+		    sizeof *iv->dlines);
+		iv->dlines[iv->ndlines++] = m;
+	}
 #define F(name) csvr_field(r, csvr_col(r, name))
 	while (csvr_next(r)) {
-		if (iv->nacts == iv->capacts) {
-			iv->capacts = iv->capacts ? iv->capacts * 2 : 256;
-			iv->acts = erealloc(iv->acts, iv->capacts *
-			    sizeof *iv->acts);
-		}
-		x = &iv->acts[iv->nacts];
 		if (csvr_bad(r) || csvr_nfields(r) != csvr_ncols(r) ||
 		    period_parse(F("period"), &pp) < 0 ||
-		    rat_parse(F("qty"), 0, &x->qty) < 0 || rat_sign(x->qty) < 0)
+		    rat_parse(F("qty"), 0, &x.qty) < 0 || rat_sign(x.qty) < 0)
 			die(EXIT_USAGE, "%s:%ld: not an activity row of the "
 			    "contract", path, csvr_line(r));
-		iv->nacts++;
-		x->year = atoi(F("year"));
-		x->id = estrdup(F("id"));
-		x->period = estrdup(F("period"));
-		x->provider = estrdup(F("provider"));
-		x->host = estrdup(F("host"));
-		x->category = estrdup(F("category"));
-		x->university = estrdup(F("university"));
-		x->person = estrdup(F("person"));
-		x->salary = estrdup(F("salary"));
-		x->stream = estrdup(F("stream"));
-		x->uom = estrdup(F("uom"));
+		x.year = atoi(F("year"));
+		x.id = F("id");
+		x.period = F("period");
+		x.provider = F("provider");
+		x.host = F("host");
+		x.category = F("category");
+		x.university = F("university");
+		x.person = F("person");
+		x.salary = F("salary");
+		x.stream = F("stream");
+		x.uom = F("uom");
 		snprintf(src, sizeof src, "%s:%ld", path, csvr_line(r));
-		x->src = estrdup(src);
+		detail_take(iv, &x);
+		recharge_take(iv, &x, src);
 	}
 #undef F
 	csvr_close(r);
+	table_free(iv->dindex);
+	iv->dindex = NULL;
 }
 
 /* names.csv (alf-ingest --names): person,name */
