@@ -9,7 +9,7 @@ bats_require_minimum_version 1.5.0
 
 setup() {
 	common_setup
-	cp "$ROOT"/tests/malformed/*.csv .
+	cp "$ROOT"/tests/malformed/*.csv "$ROOT"/tests/malformed/profile-* .
 	mkdir adir
 	K=$(make_key)
 	P="$FIX/stockholm-2024/providers.csv"
@@ -72,6 +72,13 @@ run_cases() {
 	[ "$(tail -n 1 out.csv)" = "hap,,SLSO,,,,KI,,,2024,,225.34,hap,,records-truncated.csv:2" ]
 	[ "$(awk -F, 'NR == 2 {print $NF}' rej.csv)" = records-truncated.csv:3 ]
 	grep -q 'expected 14 fields, found 10' rej.csv
+	# the same in an export a profile reads
+	run --separate-stderr alf-ingest --key-file "$K" --year 2024 --profile klipp-placements \
+	    --rejects rej.csv -o out.csv klipp-truncated.csv
+	assert_failure 1
+	[ "$(wc -l < out.csv)" -eq 2 ]
+	[ "$(awk -F, 'NR == 2 {print $NF}' out.csv)" = klipp-truncated.csv:2 ]
+	[ "$(awk -F, 'NR == 2 {print $NF}' rej.csv)" = klipp-truncated.csv:3 ]
 	# normalize keeps the count honest on its own truncated row
 	printf 'stream,person,provider_name,host_name,unit,category,university,start,end,period,extent,qty,uom,salary,src\nhap,,SLSO,,,,KI,,,2024,,1,hap\n' > short.csv
 	run --separate-stderr alf-normalize --providers "$P" --year 2024 -o acts.csv short.csv
@@ -102,6 +109,66 @@ run_cases() {
 		[[ $stderr == *"standard output: write error: No space left on device"* ]] ||
 		    { echo "$cmd: $stderr"; return 1; }
 	done
+}
+
+@test "a directory as any input option: exit 3 (2 for the key and the profile, configuration) naming it, nothing published" {
+	R="$FIX/report"
+	I="$FIX/invoice"
+	for cmd in "2 alf-ingest --key-file adir --year 2024 --profile klipp-placements $FIX/stockholm-2024/klipp-2024.csv" \
+	    "2 alf-ingest --key-file $K --year 2024 --profile ./adir $FIX/stockholm-2024/hap.csv" \
+	    "3 alf-normalize --providers adir --year 2024 records-unknown-provider.csv" \
+	    "3 alf-allocate --model stockholm-2024 --providers adir $R/activities.csv" \
+	    "3 alf-allocate --rules adir $R/activities.csv" \
+	    "3 alf-invoice --model stockholm-2024 --providers adir $I/allocations.csv" \
+	    "3 alf-invoice --model stockholm-2024 --providers $P --activities adir $I/allocations.csv" \
+	    "3 alf-invoice --model stockholm-2024 --providers $P --plan adir $I/allocations.csv" \
+	    "3 alf-invoice --model stockholm-2024 --providers $P --issued adir $I/allocations.csv" \
+	    "3 alf-invoice --model stockholm-2024 --providers $P --names adir $I/allocations.csv" \
+	    "3 alf-report budget --model stockholm-2024 --providers adir $R/allocations.csv"; do
+		want=${cmd%% *}
+		cmd=${cmd#* }
+		rm -f out.csv
+		run --separate-stderr $cmd -o out.csv
+		[ "$status" -eq "$want" ] && [[ $stderr == *adir* ]] && [ ! -e out.csv ] ||
+		    { echo "$cmd: exit $status, want $want: $stderr"; return 1; }
+	done
+}
+
+# Found by this audit in the programs, each for its owner to fix; the
+# tests say what is wanted and run once the skip goes.
+@test "a directory as the model or the run summary: a diagnostic, not silence or exit 0" {
+	skip "lib/model.c: jq 1.6 exits 2 silently on a directory; alf-report check_summary never checks ferror"
+	for cmd in "alf-allocate --model ./adir $FIX/report/activities.csv" \
+	    "alf-report budget --model ./adir $FIX/report/allocations.csv" \
+	    "alf-report reconcile --model stockholm-2024 --providers $P --summary adir $FIX/report/allocations.csv"; do
+		rm -f out.csv
+		run --separate-stderr $cmd -o out.csv
+		[ "$status" -ge 2 ] && [[ $stderr == *adir* ]] && [ ! -e out.csv ] ||
+		    { echo "$cmd: exit $status: $stderr"; return 1; }
+	done
+}
+
+@test "a full disk under --rejects or --names: exit 3 and no output published" {
+	skip "lib/atomic, tools/*.c: -o is renamed into place before --rejects and --names are checked"
+	for cmd in "alf-ingest --key-file $K --year 2024 --rejects /dev/full records-truncated.csv" \
+	    "alf-ingest --key-file $K --year 2024 --profile klipp-placements --names /dev/full $FIX/stockholm-2024/klipp-2024.csv" \
+	    "alf-normalize --providers $P --year 2024 --rejects /dev/full records-unknown-provider.csv" \
+	    "alf-allocate --model stockholm-2024 --providers $P --rejects /dev/full activities-bad-qty.csv" \
+	    "alf-invoice --model stockholm-2024 --providers $P --rejects /dev/full allocations-bad-amount.csv" \
+	    "alf-report budget --model stockholm-2024 --providers $P --rejects /dev/full allocations-bad-amount.csv"; do
+		rm -f out.csv
+		run --separate-stderr $cmd -o out.csv
+		[ "$status" -eq 3 ] && [[ $stderr == *"/dev/full: write error: No space left on device"* ]] &&
+		    [ ! -e out.csv ] || { echo "$cmd: exit $status, out.csv $(ls out.csv 2>&1): $stderr"; return 1; }
+	done
+}
+
+@test "a closed map over a literal in a profile: a configuration error, not a crash" {
+	skip "lib/profile.c: profile_apply returns var -1 for a literal, alf-ingest reads pv.v[-1] (SIGSEGV)"
+	run --separate-stderr alf-ingest --key-file "$K" --year 2024 --profile ./profile-map-literal -o out.csv map-literal.csv
+	assert_failure 2
+	[[ $stderr == *profile-map-literal* ]]
+	[ ! -e out.csv ]
 }
 
 @test "the corpus covers every program and every documented status" {
