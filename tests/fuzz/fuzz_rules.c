@@ -38,8 +38,8 @@ free_alloc(struct alloc *al)
 		free_list(&l->university);
 		free_list(&l->weights.keys); free(l->weights.vals);
 		free_list(&l->amounts.keys); free(l->amounts.vals);
-		if (l->accs != NULL)
-			table_free(l->accs);
+		free(l->accs.v);
+		free(l->accs.slots);
 		free(l);
 	}
 	free(al->lines);
