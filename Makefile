@@ -7,7 +7,7 @@ CC	?= cc
 CFLAGS	?= -O2 -g
 WARN	= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
 CPPFLAGS += -Ilib -DALF_VERSION='"$(VERSION)"' -DALF_DATADIR='"$(DATADIR)"'
-LDLIBS	= -lcsv -lcrypto $(shell pkg-config --libs libxml-2.0 xlsxwriter 2>/dev/null)
+LDLIBS	= -pthread -lcsv -lcrypto $(shell pkg-config --libs libxml-2.0 xlsxwriter 2>/dev/null)
 CPPFLAGS += $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 BUILD	?= build
 BIN	?= bin

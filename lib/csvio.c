@@ -2,9 +2,17 @@
  * csvio: all CSV parsing goes through libcsv (CONTRACTS "CSV dialect").
  * Lines are fed to libcsv one at a time so that each row knows the
  * physical line it starts on.
+ *
+ * Reading, decoding and parsing run in a thread of their own once the
+ * first data row is asked for, a ring of rows ahead of the program, so
+ * that on two cores the parse and the program's own work overlap (issue
+ * 11 "Performance"; issue 15: the national year on a 2-core machine).
+ * Rows come out in file order whatever the timing: one producer, one
+ * consumer.
  */
 #include <csv.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,7 +50,29 @@ struct csvr {
 	long		 nrows;		/* data rows handed out */
 	ssize_t		 pending;	/* bytes already in lbuf, not yet fed */
 	int		 tty;		/* stderr is a terminal: show progress */
+	int		 rerr;		/* errno of a read error, ends input */
+	/*
+	 * The ring between the reading thread (the producer: everything
+	 * above but out and nrows is its own once it runs) and the program.
+	 * head and tail count rows produced and consumed; they, eof and stop
+	 * are shared under mu.  The producer owns ring[i % RING] for i from
+	 * tail to tail + RING, the consumer for i from tail to head.
+	 */
+	int		 threaded;
+	pthread_t	 thread;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 more, room;
+	struct row	*ring;
+	size_t		 head, tail;
+	int		 done_all, stop;
+	size_t		 c_head, c_tail;	/* the consumer's own view */
+	long		 nsync;		/* rows read before the thread */
 };
+
+/* rows in flight, and how often each side tells the other */
+#define RING	1024
+#define BATCH	64
+#define SYNC_ROWS	10000
 
 /* a long input shows its progress on a terminal (CONTRACTS "Every program") */
 #define PROGRESS_EVERY	1000000
@@ -236,9 +266,9 @@ feed_line(struct csvr *r)
 		n = getline(&r->lbuf, &r->lcap, r->fp);
 	}
 	if (n < 0) {
+		/* the program dies of it, not the reading thread */
 		if (ferror(r->fp))
-			die(EXIT_IO, "%s: read error: %s", r->name,
-			    strerror(errno ? errno : EIO));
+			r->rerr = errno ? errno : EIO;
 		r->eof = 1;
 		if (csv_fini(&r->p, cb_field, cb_row, r) != 0) {
 			/* an unterminated quote at the end of the file */
@@ -270,6 +300,119 @@ next_row(struct csvr *r, struct row *into)
 	tmp = *into;
 	*into = r->done[r->qhead];
 	r->done[r->qhead++] = tmp;
+	return 1;
+}
+
+static void
+lock(struct csvr *r)
+{
+	if (pthread_mutex_lock(&r->mu) != 0)
+		die(EXIT_IO, "%s: cannot lock", r->name);
+}
+
+static void
+unlock(struct csvr *r)
+{
+	pthread_mutex_unlock(&r->mu);
+}
+
+/* the reading thread: rows into the ring until the end or stop */
+static void *
+produce(void *arg)
+{
+	struct csvr *r = arg;
+	size_t head = 0, tail = 0;
+	int more = 1;
+
+	while (more) {
+		if (head - tail == RING) {
+			lock(r);
+			r->head = head;
+			pthread_cond_signal(&r->more);
+			while (head - r->tail == RING && !r->stop)
+				pthread_cond_wait(&r->room, &r->mu);
+			tail = r->tail;
+			more = !r->stop;
+			unlock(r);
+			if (!more)
+				break;
+		}
+		if (!(more = next_row(r, &r->ring[head % RING])))
+			break;
+		if (++head % BATCH == 0) {
+			lock(r);
+			r->head = head;
+			tail = r->tail;
+			more = !r->stop;
+			pthread_cond_signal(&r->more);
+			unlock(r);
+		}
+	}
+	lock(r);
+	r->head = head;
+	r->done_all = 1;
+	pthread_cond_signal(&r->more);
+	unlock(r);
+	return NULL;
+}
+
+static void
+start(struct csvr *r)
+{
+	r->ring = ecalloc(RING, sizeof *r->ring);
+	if (pthread_mutex_init(&r->mu, NULL) != 0 ||
+	    pthread_cond_init(&r->more, NULL) != 0 ||
+	    pthread_cond_init(&r->room, NULL) != 0 ||
+	    pthread_create(&r->thread, NULL, produce, r) != 0)
+		die(EXIT_IO, "%s: cannot start the reading thread", r->name);
+	r->threaded = 1;
+}
+
+/* the next row from the ring into into; 0 at the end */
+static int
+take_row(struct csvr *r, struct row *into)
+{
+	struct row tmp;
+	int all;
+
+	/* a short input is read as it goes: a thread pays off on long ones */
+	if (!r->threaded && r->nsync < SYNC_ROWS) {
+		r->nsync++;
+		if (next_row(r, into))
+			return 1;
+		if (r->rerr != 0)
+			die(EXIT_IO, "%s: read error: %s", r->name,
+			    strerror(r->rerr));
+		return 0;
+	}
+	if (!r->threaded)
+		start(r);
+	if (r->c_tail == r->c_head) {
+		lock(r);
+		r->tail = r->c_tail;
+		pthread_cond_signal(&r->room);
+		while (r->head == r->c_tail && !r->done_all)
+			pthread_cond_wait(&r->more, &r->mu);
+		r->c_head = r->head;
+		all = r->done_all;
+		unlock(r);
+		if (r->c_tail == r->c_head) {
+			/* the end; the thread has written its last */
+			if (all && r->rerr != 0)
+				die(EXIT_IO, "%s: read error: %s", r->name,
+				    strerror(r->rerr));
+			return 0;
+		}
+	}
+	tmp = *into;
+	*into = r->ring[r->c_tail % RING];
+	r->ring[r->c_tail % RING] = tmp;
+	if (++r->c_tail % BATCH == 0) {
+		lock(r);
+		r->tail = r->c_tail;
+		pthread_cond_signal(&r->room);
+		unlock(r);
+	}
 	return 1;
 }
 
@@ -345,8 +488,12 @@ csvr_open_flags(FILE *fp, const char *name, int delim, int flags)
 		r->delim = delim;
 		parser_init(r);
 	}
-	if (!next_row(r, &r->hdr))
+	if (!next_row(r, &r->hdr)) {
+		if (r->rerr != 0)
+			die(EXIT_IO, "%s: read error: %s", r->name,
+			    strerror(r->rerr));
 		die(EXIT_USAGE, "%s: empty file (no header)", r->name);
+	}
 	if (r->hdr.bad)
 		die(EXIT_USAGE, "%s:%ld: malformed header", r->name, r->hdr.line);
 	return r;
@@ -361,6 +508,19 @@ csvr_close(struct csvr *r)
 		return;
 	if (r->tty && r->nrows >= PROGRESS_EVERY)
 		fputs("\r\033[K", stderr);	/* the summary line takes its place */
+	if (r->threaded) {
+		lock(r);
+		r->stop = 1;
+		pthread_cond_signal(&r->room);
+		unlock(r);
+		pthread_join(r->thread, NULL);
+		for (i = 0; i < RING; i++)
+			row_free(&r->ring[i]);
+		free(r->ring);
+		pthread_mutex_destroy(&r->mu);
+		pthread_cond_destroy(&r->more);
+		pthread_cond_destroy(&r->room);
+	}
 	if (r->fp != stdin)
 		fclose(r->fp);
 	csv_free(&r->p);
@@ -425,7 +585,7 @@ csvr_require(const struct csvr *r, const char *name)
 int
 csvr_next(struct csvr *r)
 {
-	if (!next_row(r, &r->out))
+	if (!take_row(r, &r->out))
 		return 0;
 	if (r->tty && ++r->nrows % PROGRESS_EVERY == 0)
 		fprintf(stderr, "\r%s: %s: %ld rows", progname, r->name, r->nrows);

@@ -665,3 +665,38 @@ alf-ingest: 18 read, 11 accepted, 7 rejected, 0 merged; 11 written"
 	run alf-ingest --profile ./p n.csv
 	assert_line "alf-ingest: n.csv:2: Omf: not a percentage in (0, 100] (100,01)"
 }
+
+# lib/csvio reads past its first 10 000 rows in a thread of its own: the
+# rows must still come in file order, each with its own line, and a bad
+# row far down is rejected where it is
+@test "a long input: every row in order with its line, past the reading thread's start" {
+	bats_require_minimum_version 1.5.0
+	# row i is on line i, or i + 1 after the quoted newline of row 15000
+	awk 'BEGIN {
+		print "stream,provider_name,period,qty,uom"
+		for (i = 2; i <= 25001; i++)
+			if (i == 7 || i == 20002 || i == 25001)
+				print "hap,SLSO,2024,-" i ",hap"
+			else if (i == 15000)
+				print "hap,\"SLSO\nKS\",2024," i ",hap"
+			else
+				print "hap,SLSO,2024," i ",hap"
+	}' > long.csv
+	run --separate-stderr alf-ingest --rejects rej.csv -o out.csv long.csv
+	assert_failure 1
+	assert_equal "${stderr_lines[0]}" "alf-ingest: long.csv:7: qty: negative (-7)"
+	assert_equal "${stderr_lines[1]}" "alf-ingest: long.csv:20003: qty: negative (-20002)"
+	assert_equal "${stderr_lines[2]}" "alf-ingest: long.csv:25002: qty: negative (-25001)"
+	assert_equal "${stderr_lines[3]}" \
+	    "alf-ingest: 25000 read, 24997 accepted, 3 rejected, 0 merged; 24997 written"
+	run awk -F, 'BEGIN { last = 1 } NF == 15 && NR > 1 {
+		want = $12 <= 15000 ? $12 : $12 + 1
+		skip = (last == 6) + (last == 14999) + (last == 20001)
+		if ($15 != "long.csv:" want || $12 != last + 1 + skip) {
+			print "row " NR ": " $0; exit 1 }
+		last = $12; n++ } END { print n, last }' out.csv
+	assert_output "24996 25000"
+	grep -q '^hap,,"SLSO$' out.csv
+	grep -q '^KS",,,,,,,2024,,15000,hap,,long.csv:15000$' out.csv
+	assert_equal "$(cut -d, -f4 rej.csv | tail -n +2 | tr '\n' ' ')" "-7 -20002 -25001 "
+}
