@@ -356,3 +356,13 @@ ore_add(ore_t a, ore_t b)
 		die(EXIT_IO, "arithmetic overflow: amount out of range");
 	return s;
 }
+
+ore_t
+ore_sub(ore_t a, ore_t b)
+{
+	ore_t s;
+
+	if (__builtin_sub_overflow(a, b, &s))
+		die(EXIT_IO, "arithmetic overflow: amount out of range");
+	return s;
+}

@@ -60,6 +60,8 @@ rat	rat_from_ore(ore_t v);
 ore_t	rat_to_ore(rat kr);
 /* a + b, checked: money sums never wrap (dies EXIT_IO) */
 ore_t	ore_add(ore_t a, ore_t b);
+/* a − b, checked the same way */
+ore_t	ore_sub(ore_t a, ore_t b);
 /* checked conversion of a whole count to ore_t; dies on overflow */
 ore_t	ore_from_i128(i128 v);
 

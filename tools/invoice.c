@@ -365,17 +365,6 @@ doc_vat(struct inv *iv, struct doc *d)
 	    doc_net(d)));
 }
 
-/* a − b, checked like ore_add (STYLE: money never wraps) */
-static ore_t
-ore_sub(ore_t a, ore_t b)
-{
-	ore_t s;
-
-	if (__builtin_sub_overflow(a, b, &s))
-		die(EXIT_IO, "arithmetic overflow: amount out of range");
-	return s;
-}
-
 static ore_t
 unit_ore(const struct mline *m)
 {
