@@ -302,15 +302,21 @@ utf8_scrub(const char *str, char *buf, size_t len)
 	return buf;
 }
 
-/* bytes of a space at s: ' ', tab, U+00A0, U+202F (narrow no-break) */
+/*
+ * bytes of a space at s: ' ', tab, U+00A0, U+202F (narrow no-break),
+ * U+2009 (thin).  Byte by byte, so that it never reads past the NUL of a
+ * short string (memcmp may: found by fuzzing).
+ */
 static size_t
 space_len(const char *s)
 {
-	if (*s == ' ' || *s == '\t')
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (u[0] == ' ' || u[0] == '\t')
 		return 1;
-	if ((unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0)
+	if (u[0] == 0xC2 && u[1] == 0xA0)
 		return 2;
-	if (memcmp(s, "\xE2\x80\xAF", 3) == 0 || memcmp(s, "\xE2\x80\x89", 3) == 0)
+	if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0xAF || u[2] == 0x89))
 		return 3;
 	return 0;
 }
@@ -337,6 +343,8 @@ trim_len(char *s, size_t n)
 
 	while (lead < n && (k = space_len(s + lead)) > 0)
 		lead += k;
+	if (lead > n)	/* a space cut by the end (s[n] ends it anyway) */
+		lead = n;
 	if (lead > 0) {
 		n -= lead;
 		memmove(s, s + lead, n);
@@ -410,7 +418,8 @@ decode_number(const char *str, rat *r)
 		s += k;
 	if (*s == '-')
 		*o++ = *s++;
-	else if (memcmp(s, "\xE2\x88\x92", 3) == 0) {	/* U+2212 minus */
+	else if ((unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x88 &&
+	    (unsigned char)s[2] == 0x92) {	/* U+2212 minus */
 		*o++ = '-';
 		s += 3;
 	}
@@ -593,7 +602,9 @@ decode_term(const char *s, struct period *p)
 		while (*s == ' ' || *s == '-')
 			s++;
 		n = strlen(s);
-		if (!all_digits(s, n) || (n != 2 && n != 4))
+		/* a four-digit year is 1000 or later, as decode_year says */
+		if (!all_digits(s, n) || (n != 2 && n != 4) ||
+		    (n == 4 && s[0] == '0'))
 			return -1;
 		p->year = atoi(s) + (n == 2 ? 2000 : 0);
 		p->kind = PERIOD_HALF;

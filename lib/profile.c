@@ -403,6 +403,10 @@ rule(struct ctx *c, const char *target, char *val)
 		if ((r->map = map_find(p, trim(val + 4))) == NULL)
 			bad(c, "no map named %s", trim(val + 4));
 		r->a = atom(c, rhs);
+		/* a row's value is looked up; a literal would name no column */
+		if (r->a.var < 0)
+			bad(c, "not map(NAME, $var): a map looks up a variable "
+			    "(%s)", r->a.lit);
 	} else if ((rhs = split_at(val, "*")) != NULL) {
 		r->expr = E_MUL;
 		r->a = atom(c, val);

@@ -19,10 +19,9 @@ FUZZ_CFLAGS	= -g -O1 -std=c11 -D_GNU_SOURCE -Ilib -Itests/fuzz \
 		  $(shell pkg-config --cflags libxml-2.0 2>/dev/null) $(FUZZ_SAN)
 FUZZ_LDLIBS	= -lcsv -lcrypto $(shell pkg-config --libs libxml-2.0 xlsxwriter 2>/dev/null)
 # the profile and personnummer targets exist once their modules do;
-# decode (the office exports' numbers, dates and text) joins them once
-# its known crashes are fixed (make fuzz-known)
+# decode is the office exports' numbers, dates and text
 FUZZ_TARGETS	?= csv money date rules $(if $(wildcard lib/pnr.h),pnr) \
-		   $(if $(wildcard lib/profile.h),profile)
+		   $(if $(wildcard lib/profile.h),profile) decode
 FUZZ_KNOWN	:= $(sort $(notdir $(wildcard tests/fuzz/known/*)))
 # the library without err.c, which tests/fuzz/harness.c replaces
 FUZZ_LIBOBJ	= $(patsubst lib/%.c,$(FUZZ_BUILD)/lib/%.o,$(filter-out lib/err.c,$(wildcard lib/*.c)))

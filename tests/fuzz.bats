@@ -30,7 +30,7 @@ fuzz_one() {
 @test "fuzz: the targets build with clang -fsanitize=fuzzer,address,undefined" {
 	run fuzz_make fuzz-build
 	assert_success
-	for t in csv money date rules pnr profile; do
+	for t in csv money date rules pnr profile decode; do
 		[ -x "$ROOT/build-fuzz/fuzz-$t" ] || { echo "no fuzz-$t"; return 1; }
 	done
 }
@@ -57,4 +57,8 @@ fuzz_one() {
 
 @test "fuzz: profile reader (profile_load, bind, apply)" {
 	fuzz_one profile 500
+}
+
+@test "fuzz: office export cells (decode: numbers, percentages, money, dates, terms, text)" {
+	fuzz_one decode 10000
 }
