@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "atomic.h"
@@ -17,11 +16,14 @@ struct atomic {
 	char		*path;		/* the target */
 	char		*tmp;		/* NULL when written directly */
 	int		 isdir;
-	struct atomic	*next;
+	struct atomic	*next;		/* in pending */
+	struct atomic	*next_closed;	/* in closed, by atomic_close */
 };
 
-/* what is still uncommitted, for the exit handler */
+/* what is still unpublished, for the exit handler */
 static struct atomic *pending;
+/* what atomic_close has checked, in order, for atomic_publish */
+static struct atomic *closed, **closed_tail = &closed;
 
 static void
 remove_tree(const char *path)
@@ -136,11 +138,15 @@ atomic_fp(struct atomic *a)
 	return a->fp;
 }
 
-void
-atomic_commit(struct atomic *a)
+/* every write checked, the file closed; dies EXIT_IO naming the target */
+static void
+check_close(struct atomic *a)
 {
 	int e = 0;
 
+	if (a->isdir)
+		return;
+	errno = 0;
 	if (fflush(a->fp) != 0 || ferror(a->fp))
 		e = errno ? errno : EIO;
 	if (e == 0 && a->tmp != NULL && fsync(fileno(a->fp)) != 0)
@@ -152,12 +158,72 @@ atomic_commit(struct atomic *a)
 	a->fp = NULL;
 	if (e != 0)
 		die(EXIT_IO, "%s: write error: %s", a->path, strerror(e));
-	if (a->tmp != NULL && rename(a->tmp, a->path) != 0)
-		die(EXIT_IO, "%s: cannot publish: %s", a->path, strerror(errno));
-	untrack(a);
+}
+
+static void
+release(struct atomic *a)
+{
 	free(a->tmp);
 	free(a->path);
 	free(a);
+}
+
+static void
+publish_one(struct atomic *a)
+{
+	struct stat st;
+
+	if (a->isdir && stat(a->path, &st) == 0) {
+		/* swap the old directory out in one step, then remove it
+		 * (RENAME_EXCHANGE is 2; 1 is RENAME_NOREPLACE, EEXIST) */
+		if (renameat2(AT_FDCWD, a->tmp, AT_FDCWD, a->path,
+		    RENAME_EXCHANGE) != 0)
+			die(EXIT_IO, "%s: cannot publish: %s", a->path,
+			    strerror(errno));
+		/* after an exchange the old contents sit at tmp */
+		remove_tree(a->tmp);
+	} else if (rename(a->tmp, a->path) != 0)
+		die(EXIT_IO, "%s: cannot publish: %s", a->path, strerror(errno));
+	untrack(a);
+	release(a);
+}
+
+void
+atomic_close(struct atomic *a)
+{
+	check_close(a);
+	if (a->tmp == NULL) {
+		/* written directly: nothing to rename */
+		release(a);
+		return;
+	}
+	a->next_closed = NULL;
+	*closed_tail = a;
+	closed_tail = &a->next_closed;
+}
+
+void
+atomic_publish(void)
+{
+	struct atomic *a;
+
+	/* every file is checked by now: only renames are left */
+	while ((a = closed) != NULL) {
+		closed = a->next_closed;
+		if (closed == NULL)
+			closed_tail = &closed;
+		publish_one(a);
+	}
+}
+
+void
+atomic_commit(struct atomic *a)
+{
+	check_close(a);
+	if (a->tmp == NULL)
+		release(a);
+	else
+		publish_one(a);
 }
 
 struct atomic *
@@ -181,25 +247,4 @@ const char *
 atomic_dir_path(struct atomic *a)
 {
 	return a->tmp;
-}
-
-void
-atomic_dir_commit(struct atomic *a)
-{
-	struct stat st;
-
-	if (stat(a->path, &st) == 0) {
-		/* swap the old directory out in one step, then remove it */
-		if (syscall(SYS_renameat2, AT_FDCWD, a->tmp, AT_FDCWD, a->path,
-		    1 /* RENAME_EXCHANGE */) != 0)
-			die(EXIT_IO, "%s: cannot publish: %s", a->path,
-			    strerror(errno));
-	} else if (rename(a->tmp, a->path) != 0)
-		die(EXIT_IO, "%s: cannot publish: %s", a->path, strerror(errno));
-	/* after an exchange the old contents sit at tmp */
-	remove_tree(a->tmp);
-	untrack(a);
-	free(a->tmp);
-	free(a->path);
-	free(a);
 }

@@ -106,7 +106,10 @@ stage_finish(struct stage *s)
 		fputs("reject_reason,reject_src\n", atomic_fp(s->rej));
 	}
 	if (s->rej != NULL)
-		atomic_commit(s->rej);
+		atomic_close(s->rej);
+	s->rej = NULL;
+	/* every output is checked: now, and only now, publish them all */
+	atomic_publish();
 	for (i = 0; i < s->rej_ncols; i++)
 		free(s->rej_cols[i]);
 	free(s->rej_cols);

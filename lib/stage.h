@@ -2,7 +2,10 @@
  * stage: what every filter does around its rows — count them, write the
  * rejected ones with their reason, print the summary line and choose the
  * exit status (CONTRACTS "Every program": R = A + J + M; exit 1 when rows
- * were rejected).  A stage owns its reject file; stage_finish commits it.
+ * were rejected).  A stage owns its reject file; stage_finish closes it.
+ * A program atomic_closes its own outputs (-o, --names, --out-dir) before
+ * stage_finish, which publishes them with the reject file only when every
+ * one of them was written whole (atomic.h).
  */
 #ifndef ALF_STAGE_H
 #define ALF_STAGE_H
@@ -46,7 +49,11 @@ int	stage_option(struct stage *s, int ch, const char *arg,
 	    void (*usage)(int));
 /* the input files: the arguments, or standard input when there are none */
 const char **stage_inputs(int argc, char **argv, int *n);
-/* commit the reject file, print the summary; returns the exit status */
+/*
+ * Close the reject file (dies EXIT_IO on a write error, publishing
+ * nothing), publish everything closed, print the summary; returns the
+ * exit status.
+ */
 int	stage_finish(struct stage *s);
 
 #endif

@@ -1303,7 +1303,7 @@ main(int argc, char *argv[])
 	out = atomic_open(outpath);
 	if (al.explain != NULL) {
 		explain(atomic_fp(out), &al);
-		atomic_commit(out);
+		atomic_close(out);
 		st.quiet = 1;
 		return stage_finish(&st);
 	}
@@ -1313,6 +1313,6 @@ main(int argc, char *argv[])
 		if (!al.lines[i]->internal || internal)
 			st.written += write_line(fp, &al, al.lines[i],
 			    al.lines[i]->internal);
-	atomic_commit(out);
+	atomic_close(out);
 	return stage_finish(&st);
 }

@@ -668,8 +668,9 @@ main(int argc, char *argv[])
 		    year);
 	else
 		ingest_profile(&x, atomic_fp(out), files, nfiles);
-	atomic_commit(out);
+	/* published by stage_finish, with the rejects, when all are whole */
+	atomic_close(out);
 	if (names != NULL)
-		atomic_commit(names);
+		atomic_close(names);
 	return stage_finish(&st);
 }

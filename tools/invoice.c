@@ -2105,9 +2105,10 @@ main(int argc, char *argv[])
 		dir = atomic_dir(outdir);
 		write_peppol(&iv, atomic_dir_path(dir));
 	}
+	/* published by stage_finish, with the rejects, when all are whole */
 	if (out != NULL)
-		atomic_commit(out);
+		atomic_close(out);
 	if (dir != NULL)
-		atomic_dir_commit(dir);
+		atomic_close(dir);
 	return stage_finish(&st);
 }

@@ -572,7 +572,7 @@ main(int argc, char *argv[])
 		}
 		csvr_close(r);
 	}
-	atomic_commit(out);
+	atomic_close(out);
 	dup_free(&dups);
 	return stage_finish(&st);
 }
