@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,6 +27,49 @@ model_path(const char *model)
 	return datadir_join(buf);
 }
 
+/*
+ * jq failed: model.jq's own message (PROG: FILE: ...) is passed on as it
+ * is; anything else jq said (a JSON parse error names no file) or its
+ * silence becomes a message naming the model.
+ */
+static void
+jq_failed(const char *modelpath, int status, FILE *errfp)
+{
+	size_t plen = strlen(progname), cap = 0, lcap = 0;
+	char *msg = NULL, *l = NULL;
+	ssize_t len;
+	FILE *mem;
+
+	if (WIFSIGNALED(status))
+		die(EXIT_IO, "%s: jq killed by signal %d", modelpath,
+		    WTERMSIG(status));
+	if (errfp == NULL)
+		die(EXIT_USAGE, "%s: not a valid model (jq exited %d)",
+		    modelpath, WEXITSTATUS(status));
+	/* jq's lines joined into one diagnostic */
+	if ((mem = open_memstream(&msg, &cap)) == NULL)
+		die(EXIT_IO, "out of memory");
+	rewind(errfp);
+	while ((len = getline(&l, &lcap, errfp)) > 0) {
+		while (len > 0 && (l[len - 1] == '\n' || l[len - 1] == '\r'))
+			l[--len] = '\0';
+		if (len > 0)
+			fprintf(mem, "%s%s", ftell(mem) > 0 ? "; " : "", l);
+	}
+	free(l);
+	fclose(mem);
+	fclose(errfp);
+	if (strncmp(msg, progname, plen) == 0 && msg[plen] == ':') {
+		/* model.jq has said what is wrong */
+		fprintf(stderr, "%s\n", msg);
+		exit(EXIT_USAGE);
+	}
+	if (*msg == '\0')
+		die(EXIT_USAGE, "%s: jq exited %d without a message (not a "
+		    "model file?)", modelpath, WEXITSTATUS(status));
+	die(EXIT_USAGE, "%s: not a valid model: jq: %s", modelpath, msg);
+}
+
 /* jq's whole output, in memory, once jq has exited 0 */
 static FILE *
 run_jq(const char *model, const char *mode)
@@ -42,15 +86,25 @@ run_jq(const char *model, const char *mode)
 	char *buf = NULL, chunk[8192];
 	size_t len = 0;
 	ssize_t n;
-	FILE *mem, *fp;
+	FILE *mem, *fp, *errfp;
+	struct stat st;
 
 	if (access(modelpath, R_OK) != 0)
 		die(EXIT_USAGE, "%s: cannot read model: %s", modelpath,
 		    strerror(errno));
+	/* jq 1.6 exits 2 without a word on a directory */
+	if (stat(modelpath, &st) == 0 && S_ISDIR(st.st_mode))
+		die(EXIT_USAGE, "%s: not a model file: %s", modelpath,
+		    strerror(EISDIR));
 	if (pipe(fd) != 0)
 		die(EXIT_IO, "pipe: %s", strerror(errno));
+	/* jq's complaints are kept, to be said with the model's name (without
+	 * a temporary file jq speaks for itself) */
+	errfp = tmpfile();
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, fd[1], 1);
+	if (errfp != NULL)
+		posix_spawn_file_actions_adddup2(&fa, fileno(errfp), 2);
 	posix_spawn_file_actions_addclose(&fa, fd[0]);
 	posix_spawn_file_actions_addclose(&fa, fd[1]);
 	if ((errno = posix_spawnp(&pid, "jq", &fa, NULL, argv, environ)) != 0)
@@ -72,8 +126,17 @@ run_jq(const char *model, const char *mode)
 	if (waitpid(pid, &status, 0) < 0)
 		die(EXIT_IO, "waiting for jq: %s", strerror(errno));
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		/* model.jq has said what is wrong on stderr */
-		exit(EXIT_USAGE);
+		jq_failed(modelpath, status, errfp);
+	if (errfp != NULL) {
+		/* a warning of a jq that succeeded is still said */
+		rewind(errfp);
+		while ((n = (ssize_t)fread(chunk, 1, sizeof chunk, errfp)) > 0)
+			fwrite(chunk, 1, (size_t)n, stderr);
+		fclose(errfp);
+	}
+	if (len == 0)
+		/* jq reads an empty file as no input at all */
+		die(EXIT_USAGE, "%s: not a model file (empty)", modelpath);
 	if ((fp = fmemopen(buf, len, "r")) == NULL)
 		die(EXIT_IO, "model: empty output from jq");
 	free(prog);

@@ -6,8 +6,10 @@
  *
  * model_rules returns a reader of the rules CSV; model_meta the model's
  * other sections as (section, key, field) → value.  A model jq rejects
- * stops the program with jq's message and exit 2.  Both results are the
- * caller's to close or free.
+ * stops the program with exit 2 and model.jq's message, or, for what
+ * model.jq does not say (a directory, an empty file, JSON that does not
+ * parse, a jq that fails silently), a message naming the model file.
+ * Both results are the caller's to close or free.
  */
 #ifndef ALF_MODEL_H
 #define ALF_MODEL_H

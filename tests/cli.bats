@@ -3,6 +3,7 @@
 # atomic, exit codes, header-only and empty inputs, BOM, CRLF, quoting,
 # columns by name, a full disk.
 load helper
+bats_require_minimum_version 1.5.0
 
 setup() {
 	common_setup
@@ -204,6 +205,38 @@ vil,,SLSO,,,,,2024-02-05,2024-02-09,,50,,,,in.csv:4'
 	run env ALF_DATADIR="$W/nowhere" alf-report budget --model moved a.csv
 	assert_failure 2
 	assert_output --partial "nowhere/models/moved.json: cannot read model"
+}
+
+@test "a model jq cannot read: exit 2 naming the model, whatever jq says or leaves unsaid" {
+	local m want
+	printf '{"lines": [' > trunc.json
+	: > empty.json
+	mkdir d
+	echo '{"model": "x"}' > noyear.json
+	printf '#!/bin/sh\nexit 4\n' > jq-silent
+	printf '#!/bin/sh\nkill -KILL $$\n' > jq-killed
+	chmod +x jq-silent jq-killed
+	while IFS='|' read -r m want; do
+		rm -f out.csv
+		run --separate-stderr alf-allocate --model "$m" -o out.csv "$FIX/report/activities.csv"
+		[ "$status" -eq 2 ] && [[ $stderr == "alf-allocate: $want"* ]] && [ ! -e out.csv ] ||
+		    { echo "$m: exit $status, want 2 and 'alf-allocate: $want': $stderr"; return 1; }
+	done <<-'EOF'
+	./trunc.json|./trunc.json: not a valid model: jq: parse error: Unfinished JSON term
+	./empty.json|./empty.json: not a model file (empty)
+	./d|./d: not a model file: Is a directory
+	./noyear.json|./noyear.json: year: not a year (missing)
+	EOF
+	# a jq that fails without a word, or dies: still a message naming the model
+	mkdir bin && cp jq-silent bin/jq
+	PATH="$W/bin:$PATH" run --separate-stderr alf-allocate --model stockholm-2024 -o out.csv "$FIX/report/activities.csv"
+	assert_failure 2
+	assert_equal "$stderr" "alf-allocate: $MODELS/stockholm-2024.json: jq exited 4 without a message (not a model file?)"
+	cp jq-killed bin/jq
+	PATH="$W/bin:$PATH" run --separate-stderr alf-report budget --model stockholm-2024 -o out.csv "$FIX/report/allocations.csv"
+	assert_failure 3
+	assert_equal "$stderr" "alf-report: $MODELS/stockholm-2024.json: jq killed by signal 9"
+	[ ! -e out.csv ]
 }
 
 @test "a long input shows its progress on a terminal, and only there" {
