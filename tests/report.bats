@@ -185,6 +185,64 @@ Förändring per vårdgivare,P3,1,1,0'
 	grep -q 'FEL' "$W/rec.txt"
 }
 
+@test "reconcile: the run summary as make run writes it, a step without counts included" {
+	printf '%s\n' '{"stages": [' \
+	    '{"program": "alf-ingest", "stage": "ingest-hap.csv", "exit": 0, "read": 3, "accepted": 2, "rejected": 1, "merged": 0, "written": 2},' \
+	    '{"program": "alf-report", "stage": "report-budget-txt", "exit": 2},' \
+	    '{"program": "alf-normalize", "stage": "norm\u00e5", "exit": 0, "read": 2, "accepted": 1, "rejected": 0, "merged": 1, "written": 1}' \
+	    ']}' > s.json
+	run alf-report reconcile -q --model "$R/model.json" --providers "$R/providers.csv" \
+	    --summary s.json --format csv "$R/allocations.csv" "$R/invoices.csv"
+	assert_success
+	assert_line 'Kontroller,rader,ingest-hap.csv: read = accepted + rejected + merged,3,3,0,ok'
+	assert_line 'Kontroller,rader,normå: read = accepted + rejected + merged,2,2,0,ok'
+	refute_line --partial 'report-budget-txt'
+}
+
+# each: the summary's text, then the diagnostic after "alf-report: s.json"
+@test "reconcile: a --summary that is not a run summary is exit 2 naming the file and line, nothing published" {
+	local text want
+	head -c 100 "$R/summary-bad.json" > cut.json
+	while IFS='|' read -r text want; do
+		if [ "$text" = CUT ]; then cp cut.json s.json; else printf '%b' "$text" > s.json; fi
+		rm -f out.txt
+		run --separate-stderr alf-report reconcile -q --model "$R/model.json" \
+		    --providers "$R/providers.csv" --summary s.json -o out.txt \
+		    "$R/allocations.csv" "$R/invoices.csv"
+		[ "$status" -eq 2 ] && [ "$stderr" = "alf-report: s.json$want" ] && [ ! -e out.txt ] ||
+		    { echo "'$text': exit $status, want 2 and 'alf-report: s.json$want': $stderr"; return 1; }
+	done <<-'EOF'
+	|: empty file
+	\n \n|: empty file
+	CUT|:3: not JSON: unexpected end of file
+	{"stages": [}|:1: not JSON: unexpected character (})
+	{"stages": []} {}|:1: not JSON: more after the summary's object
+	{"stages": ["a\\q"]}|:1: stages: a step that is not an object
+	{"stages": [{"stage": "a\\qb"}]}|:1: not JSON: a bad escape in a string
+	{"stages": [{"stage": "x", "read": 01}]}|:1: not JSON: unexpected character (1)
+	{"stages": [{"stage": "x", "read": 1.}]}|:1: not JSON: a bad number
+	{"stages": [tru]}|:1: stages: a step that is not an object
+	{"stages": [{"stage": "x", "exit": tru}]}|:1: not JSON: unexpected character (t)
+	[{"stage": "x"}]|:1: not a run summary (not a JSON object)
+	{"run": "2024"}|:1: stages: missing (not a run summary)
+	{"stages": {"read": 1}}|:1: stages: not an array
+	{"stages": [1]}|:1: stages: a step that is not an object
+	{"stages": [{"read": 1, "accepted": 1, "rejected": 0, "merged": 0}]}|:1: stages: a step without stage, program or name
+	{"stages": [{"stage": "x",\n "read": 1}]}|:2: x: not all of read, accepted, rejected and merged
+	{"stages": [{"stage": "x", "read": "7"}]}|:1: read: not a count ("7")
+	{"stages": [{"stage": "x", "read": -1}]}|:1: read: not a count (-1)
+	{"stages": [{"stage": "x", "read": 1.5}]}|:1: read: not a count (1.5)
+	{"stages": [{"stage": "x", "read": 99999999999999999999}]}|:1: read: not a count (99999999999999999999)
+	{"stages": [{"stage": "x", "read": 1, "accepted": 9223372036854775807, "rejected": 1, "merged": 0}]}|:1: x: counts out of range
+	EOF
+	mkdir d
+	run --separate-stderr alf-report reconcile -q --model "$R/model.json" \
+	    --providers "$R/providers.csv" --summary d -o out.txt "$R/allocations.csv"
+	assert_failure 3
+	assert_equal "$stderr" "alf-report: d: read error: Is a directory"
+	[ ! -e out.txt ]
+}
+
 @test "closing: allocated, invoiced, paid and settled per fund" {
 	run alf-report closing -q --model "$R/model.json" --providers "$R/providers.csv" \
 	    --format csv "$R/allocations.csv" "$R/invoices.csv"

@@ -4,7 +4,10 @@
  * text, CSV, Markdown, JSON, HTML or an Excel workbook.  Money stays in öre
  * (or exact rationals) until a renderer rounds it to the report's unit.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +50,8 @@ struct line_info {
 struct ctx {
 	const char		*model, *provider, *units, *activities;
 	const char		*summary;
+	struct jcount		*sumcnt;	/* its objects with counts */
+	size_t			  nsumcnt;
 	struct providers	*provs;
 	struct table		*meta;
 	char			**funds;	/* money columns, model order */
@@ -735,90 +740,373 @@ alloc_sum(const struct ctx *c, const char *line, const char *provider,
 }
 
 /*
- * The run summary's counts: every JSON object holding read, accepted,
- * rejected and merged must have read = accepted + rejected + merged.  A
- * small scanner, not a JSON library: it needs numbers under four keys.
+ * The run summary (logs/stages.json of `make run`, or its summary.json): a
+ * JSON object whose "stages" is an array of objects, one a step, each
+ * naming it (stage, program or name) and, when the step printed its
+ * summary line, holding all four of read, accepted, rejected and merged as
+ * counts.  Every object holding the four must have read = accepted +
+ * rejected + merged.  A small strict parser, not a JSON library: a file
+ * that is not JSON of that shape is a configuration error naming the file
+ * and line, never an empty check.
  */
+enum { J_ANY, J_TOP, J_STAGES, J_STAGE };
+
+struct jcount {
+	char		name[128];
+	long long	v[4];
+};
+
+struct jscan {
+	const char	*path;
+	const char	*p, *end;
+	long		 line;
+	struct jcount	*cnt;
+	size_t		 ncnt;
+};
+
+static const char *const count_keys[] = { "read", "accepted", "rejected",
+    "merged" };
+
+static void	jvalue(struct jscan *, int, int, const char *);
+
+static void __attribute__((noreturn, format(printf, 2, 3)))
+jfail(const struct jscan *js, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	die(EXIT_USAGE, "%s:%ld: %s", js->path, js->line, what);
+}
+
+/* the next character past white space, or EOF */
+static int
+jpeek(struct jscan *js)
+{
+	for (; js->p < js->end; js->p++)
+		if (*js->p == '\n')
+			js->line++;
+		else if (*js->p != ' ' && *js->p != '\t' && *js->p != '\r')
+			return (unsigned char)*js->p;
+	return EOF;
+}
+
+static void __attribute__((noreturn))
+junexpected(struct jscan *js)
+{
+	int ch = jpeek(js);
+
+	if (ch == EOF)
+		jfail(js, "not JSON: unexpected end of file");
+	if (ch > ' ' && ch < 0x7f)
+		jfail(js, "not JSON: unexpected character (%c)", ch);
+	jfail(js, "not JSON: unexpected byte (0x%02x)", ch);
+}
+
+static void
+jexpect(struct jscan *js, int ch)
+{
+	if (jpeek(js) != ch)
+		junexpected(js);
+	js->p++;
+}
+
+/* a string into buf (cut to n - 1 bytes), \uXXXX as UTF-8 */
+static void
+jstring(struct jscan *js, char *buf, size_t n)
+{
+	char u[4];
+	size_t k = 0, un, i;
+	unsigned cp;
+	int ch;
+
+	jexpect(js, '"');
+	for (;;) {
+		if (js->p >= js->end)
+			jfail(js, "not JSON: a string runs to the end of the "
+			    "file");
+		ch = (unsigned char)*js->p++;
+		u[0] = (char)ch;
+		un = 1;
+		if (ch == '"')
+			break;
+		if (ch < ' ')
+			jfail(js, "not JSON: a control character in a string");
+		if (ch == '\\') {
+			ch = js->p < js->end ? (unsigned char)*js->p++ : EOF;
+			switch (ch) {
+			case '"': case '\\': case '/': u[0] = (char)ch; break;
+			case 'b': u[0] = '\b'; break;
+			case 'f': u[0] = '\f'; break;
+			case 'n': u[0] = '\n'; break;
+			case 'r': u[0] = '\r'; break;
+			case 't': u[0] = '\t'; break;
+			case 'u':
+				for (cp = 0, i = 0; i < 4; i++, js->p++) {
+					if (js->p >= js->end ||
+					    !isxdigit((unsigned char)*js->p))
+						jfail(js, "not JSON: a bad \\u "
+						    "escape");
+					cp = cp * 16 + (isdigit((unsigned char)
+					    *js->p) ? *js->p - '0' :
+					    (tolower((unsigned char)*js->p) -
+					    'a' + 10));
+				}
+				/* a name needs no surrogate pairs */
+				if (cp < 0x80)
+					u[0] = (char)cp;
+				else if (cp < 0x800) {
+					u[0] = (char)(0xc0 | cp >> 6);
+					u[1] = (char)(0x80 | (cp & 0x3f));
+					un = 2;
+				} else if (cp < 0xd800 || cp > 0xdfff) {
+					u[0] = (char)(0xe0 | cp >> 12);
+					u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+					u[2] = (char)(0x80 | (cp & 0x3f));
+					un = 3;
+				} else
+					u[0] = '?';
+				break;
+			default:
+				jfail(js, "not JSON: a bad escape in a string");
+			}
+		}
+		for (i = 0; i < un && k + 1 < n; i++)
+			buf[k++] = u[i];
+	}
+	buf[k] = '\0';
+}
+
+/* a number; the count it is, or -1 when it is none (negative, fraction) */
+static long long
+jnumber(struct jscan *js)
+{
+	const char *p = js->p, *e = js->end;
+	long long v = 0;
+	int count = 1;
+
+	if (p < e && *p == '-') {
+		p++;
+		count = 0;
+	}
+	if (p >= e || !isdigit((unsigned char)*p))
+		junexpected(js);
+	if (*p == '0')
+		p++;
+	else
+		for (; p < e && isdigit((unsigned char)*p); p++)
+			if (__builtin_mul_overflow(v, 10, &v) ||
+			    __builtin_add_overflow(v, *p - '0', &v))
+				count = 0;
+	if (p < e && *p == '.') {
+		count = 0;
+		if (++p >= e || !isdigit((unsigned char)*p))
+			jfail(js, "not JSON: a bad number");
+		while (p < e && isdigit((unsigned char)*p))
+			p++;
+	}
+	if (p < e && (*p == 'e' || *p == 'E')) {
+		count = 0;
+		if (++p < e && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= e || !isdigit((unsigned char)*p))
+			jfail(js, "not JSON: a bad number");
+		while (p < e && isdigit((unsigned char)*p))
+			p++;
+	}
+	js->p = p;
+	return count ? v : -1;
+}
+
+static void
+jliteral(struct jscan *js, const char *word)
+{
+	size_t n = strlen(word);
+
+	if ((size_t)(js->end - js->p) < n || memcmp(js->p, word, n) != 0)
+		junexpected(js);
+	js->p += n;
+}
+
+static void
+jobject(struct jscan *js, int depth, int role, const char *under)
+{
+	struct jcount cnt;
+	const char *start;
+	char key[128];
+	long long v;
+	int have = 0, stages = 0, named = 0, i, ch;
+
+	if (depth >= 32)
+		jfail(js, "nested too deep");
+	memset(&cnt, 0, sizeof cnt);
+	snprintf(cnt.name, sizeof cnt.name, "%s", under);
+	jexpect(js, '{');
+	if (jpeek(js) == '}')
+		js->p++;
+	else
+		for (;;) {
+			if (jpeek(js) != '"')
+				junexpected(js);
+			jstring(js, key, sizeof key);
+			jexpect(js, ':');
+			ch = jpeek(js);
+			for (i = 0; i < 4 && strcmp(key, count_keys[i]) != 0;
+			    i++)
+				;
+			start = js->p;
+			if (i < 4 && (ch == '-' || isdigit(ch))) {
+				if ((v = jnumber(js)) >= 0) {
+					cnt.v[i] = v;
+					have |= 1 << i;
+				} else if (role == J_STAGE)
+					jfail(js, "%s: not a count (%.*s)", key,
+					    (int)(js->p - start), start);
+			} else if (i < 4 && role == J_STAGE) {
+				jvalue(js, depth + 1, J_ANY, key);
+				jfail(js, "%s: not a count (%.*s)", key,
+				    js->p - start > 40 ? 40 :
+				    (int)(js->p - start), start);
+			} else if (ch == '"' && (strcmp(key, "stage") == 0 ||
+			    strcmp(key, "program") == 0 ||
+			    strcmp(key, "name") == 0)) {
+				jstring(js, cnt.name, sizeof cnt.name);
+				named = 1;
+			} else if (role == J_TOP && strcmp(key, "stages") == 0) {
+				if (ch != '[')
+					jfail(js, "stages: not an array");
+				jvalue(js, depth + 1, J_STAGES, key);
+				stages = 1;
+			} else
+				jvalue(js, depth + 1, J_ANY, key);
+			if ((ch = jpeek(js)) == ',') {
+				js->p++;
+				continue;
+			}
+			if (ch != '}')
+				junexpected(js);
+			js->p++;
+			break;
+		}
+	if (role == J_TOP && !stages)
+		jfail(js, "stages: missing (not a run summary)");
+	if (role == J_STAGE && !named)
+		jfail(js, "stages: a step without stage, program or name");
+	if (role == J_STAGE && have != 0 && have != 0xf)
+		jfail(js, "%s: not all of read, accepted, rejected and merged",
+		    cnt.name);
+	if (have == 0xf && (__builtin_add_overflow(cnt.v[1], cnt.v[2], &v) ||
+	    __builtin_add_overflow(v, cnt.v[3], &v)))
+		jfail(js, "%s: counts out of range", cnt.name);
+	if (have == 0xf) {
+		js->cnt = erealloc(js->cnt, (js->ncnt + 1) * sizeof *js->cnt);
+		js->cnt[js->ncnt++] = cnt;
+	}
+}
+
+static void
+jarray(struct jscan *js, int depth, int role)
+{
+	int ch;
+
+	if (depth >= 32)
+		jfail(js, "nested too deep");
+	jexpect(js, '[');
+	if (jpeek(js) == ']') {
+		js->p++;
+		return;
+	}
+	for (;;) {
+		ch = jpeek(js);
+		if (role == J_STAGES && ch != '{' && ch != EOF &&
+		    strchr("[\"tfn-0123456789", ch) != NULL)
+			jfail(js, "stages: a step that is not an object");
+		jvalue(js, depth + 1, role == J_STAGES ? J_STAGE : J_ANY, "");
+		if ((ch = jpeek(js)) == ',') {
+			js->p++;
+			continue;
+		}
+		if (ch != ']')
+			junexpected(js);
+		js->p++;
+		return;
+	}
+}
+
+static void
+jvalue(struct jscan *js, int depth, int role, const char *under)
+{
+	char skip[8];
+	int ch = jpeek(js);
+
+	if (ch == '{')
+		jobject(js, depth, role, under);
+	else if (ch == '[')
+		jarray(js, depth, role);
+	else if (ch == '"')
+		jstring(js, skip, sizeof skip);
+	else if (ch == 't')
+		jliteral(js, "true");
+	else if (ch == 'f')
+		jliteral(js, "false");
+	else if (ch == 'n')
+		jliteral(js, "null");
+	else
+		jnumber(js);
+}
+
+/* read and check the run summary, before any input: it is configuration */
+static void
+summary_read(struct ctx *c)
+{
+	struct jscan js = { c->summary, NULL, NULL, 1, NULL, 0 };
+	char *buf = NULL, chunk[8192];
+	size_t len = 0, n;
+	FILE *fp, *mem;
+
+	if ((fp = fopen(c->summary, "r")) == NULL)
+		die(EXIT_IO, "%s: cannot read: %s", c->summary,
+		    strerror(errno));
+	if ((mem = open_memstream(&buf, &len)) == NULL)
+		die(EXIT_IO, "out of memory");
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		fwrite(chunk, 1, n, mem);
+	if (ferror(fp))
+		die(EXIT_IO, "%s: read error: %s", c->summary, strerror(errno));
+	fclose(fp);
+	if (fclose(mem) != 0)
+		die(EXIT_IO, "out of memory");
+	js.p = buf;
+	js.end = buf + len;
+	if (jpeek(&js) == EOF)
+		die(EXIT_USAGE, "%s: empty file", c->summary);
+	if (jpeek(&js) != '{')
+		jfail(&js, "not a run summary (not a JSON object)");
+	jvalue(&js, 0, J_TOP, "");
+	if (jpeek(&js) != EOF)
+		jfail(&js, "not JSON: more after the summary's object");
+	free(buf);
+	c->sumcnt = js.cnt;
+	c->nsumcnt = js.ncnt;
+}
+
+/* reconcile's rows of the run summary's counts */
 static void
 check_summary(struct ctx *c, struct rtable *t)
 {
-	struct frame {
-		char		name[128];
-		long long	v[4];
-		int		have;
-	} fr[32];
-	static const char *keys[] = { "read", "accepted", "rejected",
-	    "merged" };
-	char key[128] = "", str[128], subject[300];
-	int depth = -1, i, n, expect_key = 0;
-	FILE *fp;
-	int ch;
+	char subject[300];
+	long long sum, *v;
+	size_t i;
 
-	if ((fp = fopen(c->summary, "r")) == NULL)
-		die(EXIT_IO, "%s: cannot read", c->summary);
-	while ((ch = getc(fp)) != EOF) {
-		if (ch == '"') {
-			n = 0;
-			while ((ch = getc(fp)) != EOF && ch != '"') {
-				if (ch == '\\')
-					ch = getc(fp);
-				if (n + 1 < (int)sizeof str)
-					str[n++] = ch;
-			}
-			str[n] = '\0';
-			while ((ch = getc(fp)) == ' ' || ch == '\n' ||
-			    ch == '\t' || ch == '\r')
-				;
-			if (ch == ':') {
-				snprintf(key, sizeof key, "%s", str);
-				expect_key = 1;
-			} else {
-				if (depth >= 0 && expect_key &&
-				    (strcmp(key, "stage") == 0 ||
-				    strcmp(key, "program") == 0 ||
-				    strcmp(key, "name") == 0))
-					snprintf(fr[depth].name,
-					    sizeof fr[depth].name, "%s", str);
-				expect_key = 0;
-				if (ch != EOF)
-					ungetc(ch, fp);
-			}
-		} else if (ch == '{') {
-			if (++depth >= 32)
-				die(EXIT_USAGE, "%s: nested too deep",
-				    c->summary);
-			memset(&fr[depth], 0, sizeof fr[depth]);
-			snprintf(fr[depth].name, sizeof fr[depth].name, "%s",
-			    expect_key ? key : "");
-			expect_key = 0;
-		} else if (ch == '}' && depth >= 0) {
-			if (fr[depth].have == 0xf) {
-				long long *v = fr[depth].v;
-
-				snprintf(subject, sizeof subject, "%s: read = "
-				    "accepted + rejected + merged",
-				    fr[depth].name);
-				check_row(c, t, "rader", subject, v[0],
-				    v[1] + v[2] + v[3], 1);
-			}
-			depth--;
-		} else if ((ch == '-' || (ch >= '0' && ch <= '9')) &&
-		    depth >= 0 && expect_key) {
-			ungetc(ch, fp);
-			long long v;
-
-			if (fscanf(fp, "%lld", &v) == 1)
-				for (i = 0; i < 4; i++)
-					if (strcmp(key, keys[i]) == 0) {
-						fr[depth].v[i] = v;
-						fr[depth].have |= 1 << i;
-					}
-			expect_key = 0;
-		} else if (ch == ',' || ch == '[') {
-			expect_key = 0;
-		}
+	for (i = 0; i < c->nsumcnt; i++) {
+		v = c->sumcnt[i].v;
+		sum = v[1] + v[2] + v[3];	/* summary_read saw it fit */
+		snprintf(subject, sizeof subject, "%s: read = accepted + "
+		    "rejected + merged", c->sumcnt[i].name);
+		check_row(c, t, "rader", subject, v[0], sum, 1);
 	}
-	fclose(fp);
 }
 
 /* the invoiced net between a payer and a provider, VAT compensation apart */
@@ -1822,6 +2110,8 @@ main(int argc, char *argv[])
 		load_model(&c);
 	if (provpath != NULL)
 		c.provs = providers_load(provpath);
+	if (c.summary != NULL && strcmp(kind, "reconcile") == 0)
+		summary_read(&c);
 	if (c.provider != NULL && c.provs != NULL &&
 	    provider_by_id(c.provs, c.provider) == NULL)
 		die(EXIT_USAGE, "--provider: not in providers.csv (%s)",
@@ -1872,7 +2162,7 @@ main(int argc, char *argv[])
 		render_text(fp, &rep);
 	for (i = 0; i < rep.n; i++)
 		c.st.written += rep.t[i]->nrows;
-	atomic_commit(out);
+	atomic_close(out);
 	report_free(&rep);
 	return stage_finish(&c.st);
 }
