@@ -526,7 +526,7 @@ recharge,ambulans,title,Akademisk ambulans'
 	bad_stockholm_meta '.recharges[0].select.stream = "x"' 'recharges.svk.select.stream: unknown stream (x)'
 	bad_stockholm_meta '.recharges[1].recipient = "ks"' 'recharges.logoped.recipient: not host, provider or a provider id (ks)'
 	bad_stockholm_meta '.recharges[2].after_months = "3"' 'recharges.st-sido.after_months: not an integer (3)'
-	bad_stockholm_meta '.recharges[3].issuer = "host"' 'recharges.ambulans.issuer: not each, as amounts need (host)'
+	bad_stockholm_meta '(.recharges[] | select(.id == "ambulans") | .issuer) = "host"' 'recharges.ambulans.issuer: not each, as amounts need (host)'
 	bad_stockholm_meta '.recharges[1].id = "svk"' 'recharges.svk.id: duplicate recharge id (svk)'
 }
 

@@ -55,7 +55,7 @@ wrap_bin() {
 	[ "$(jq -r '.model, .status, .exit, .year' "$s" | tr '\n' ' ')" = "stockholm-2024 ok 0 2024 " ]
 	[ "$(jq -r .version "$s")" = "$(alf-ingest --version | cut -d' ' -f2)" ]
 	[ "$(jq -c '.stages[] | select(.stage == "ingest-hap.csv") | [.program, .exit, .read, .accepted, .rejected, .merged, .written]' "$s")" = '["alf-ingest",0,7,7,0,0,7]' ]
-	[ "$(jq -c '.stages[] | select(.stage == "normalize") | [.read, .written]' "$s")" = '[41,127]' ]
+	[ "$(jq -c '.stages[] | select(.stage == "normalize") | [.read, .written]' "$s")" = '[43,145]' ]
 	[ "$(jq -r '[.stages[].stage] | join(" ")' "$s")" = "$(jq -r '[.stages[].stage] | join(" ")' "$s")" ]
 	[ "$(jq -r '.stages[0].stage, .stages[-1].stage' "$s" | tr '\n' ' ')" = "ingest-hap.csv report-reconcile-txt " ]
 	[ "$(jq -c '.pots[] | select(.line == "3.3-alf") | [.pot, .allocated]' "$s")" = '["7680000","7680000.00"]' ]
@@ -185,7 +185,7 @@ wrap_bin() {
 	[ "$(csv_get "$W/n/current/allocations.csv" amount provider SLSO | head -1)" = 22938260.00 ]
 	log=$(ls "$W/n/logs/"*.log)
 	grep -Eq '^20[0-9-]+T[0-9:]+Z step ingest-hap.csv: exit 0, 20[0-9T:-]+Z \.\. 20[0-9T:-]+Z, 7 read, 7 accepted, 0 rejected, 0 merged; 7 written$' "$log"
-	grep -Eq 'step allocate: exit 0, .*138 read, 138 accepted, 0 rejected, 0 merged; 143 written$' "$log"
+	grep -Eq 'step allocate: exit 0, .*156 read, 156 accepted, 0 rejected, 0 merged; 144 written$' "$log"
 	grep -q "published $t as current, status ok" "$log"
 	[ -z "$(ls "$W/n/.work")" ]
 	[ -f "$W/n/current/logs/nightly.log" ] && [ -f "$W/n/current/logs/make.log" ]
