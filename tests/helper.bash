@@ -48,3 +48,20 @@ pipeline_setup() {
 alf_make() {
 	make -s --no-print-directory -C "$ROOT" BUILD="$W/build" "$@"
 }
+
+# fails when any number of the list $1 (12 digits a line, # comments), in
+# any of its written forms, is in one of the files that follow
+refute_pnr_in() {
+	local list=$1 n s form
+	shift
+	while read -r n; do
+		s=${n:2}
+		for form in "$n" "${n:0:8}-${n:8}" "${n:0:8}+${n:8}" "$s" \
+		    "${s:0:6}-${s:6}" "${s:0:6}+${s:6}"; do
+			if grep -F -l -- "$form" "$@"; then
+				echo "leaked: $form"
+				return 1
+			fi
+		done
+	done < <(grep -v '^#' "$list")
+}
