@@ -6,14 +6,93 @@ setup() { common_setup; }
 
 I="$ROOT/fixtures/invoice"
 
-# UBL 2.1 order of the root's children that alf writes (Invoice-2)
-INV_ORDER="CustomizationID ProfileID ID IssueDate DueDate InvoiceTypeCode DocumentCurrencyCode BuyerReference InvoicePeriod BillingReference AccountingSupplierParty AccountingCustomerParty PaymentMeans PaymentTerms TaxTotal LegalMonetaryTotal InvoiceLine"
-CN_ORDER="CustomizationID ProfileID ID IssueDate CreditNoteTypeCode DocumentCurrencyCode BuyerReference InvoicePeriod BillingReference AccountingSupplierParty AccountingCustomerParty PaymentMeans PaymentTerms TaxTotal LegalMonetaryTotal CreditNoteLine"
+# UBL 2.1 xsd:sequence of every aggregate alf writes, one line a type:
+# "Type Element...: children in schema order" (local names; the children are
+# the whole sequence, so an element alf might add later is placed too).
+# From the OASIS UBL 2.1 runtime schemas (xsdrt/maindoc/UBL-Invoice-2.1.xsd,
+# UBL-CreditNote-2.1.xsd, xsdrt/common/UBL-CommonAggregateComponents-2.1.xsd;
+# ext:UBLExtensions as UBLExtensions), which the PEPPOL BIS Billing 3.0 syntax
+# tree (docs.peppol.eu/poacc/billing/3.0/syntax/ubl-invoice/tree/) follows.
+UBL_SEQ='
+InvoiceType Invoice: UBLExtensions UBLVersionID CustomizationID ProfileID ProfileExecutionID ID CopyIndicator UUID IssueDate IssueTime DueDate InvoiceTypeCode Note TaxPointDate DocumentCurrencyCode TaxCurrencyCode PricingCurrencyCode PaymentCurrencyCode PaymentAlternativeCurrencyCode AccountingCostCode AccountingCost LineCountNumeric BuyerReference InvoicePeriod OrderReference BillingReference DespatchDocumentReference ReceiptDocumentReference StatementDocumentReference OriginatorDocumentReference ContractDocumentReference AdditionalDocumentReference ProjectReference Signature AccountingSupplierParty AccountingCustomerParty PayeeParty BuyerCustomerParty SellerSupplierParty TaxRepresentativeParty Delivery DeliveryTerms PaymentMeans PaymentTerms PrepaidPayment AllowanceCharge TaxExchangeRate PricingExchangeRate PaymentExchangeRate PaymentAlternativeExchangeRate TaxTotal WithholdingTaxTotal LegalMonetaryTotal InvoiceLine
+CreditNoteType CreditNote: UBLExtensions UBLVersionID CustomizationID ProfileID ProfileExecutionID ID CopyIndicator UUID IssueDate IssueTime TaxPointDate CreditNoteTypeCode Note DocumentCurrencyCode TaxCurrencyCode PricingCurrencyCode PaymentCurrencyCode PaymentAlternativeCurrencyCode AccountingCostCode AccountingCost LineCountNumeric BuyerReference InvoicePeriod DiscrepancyResponse OrderReference BillingReference DespatchDocumentReference ReceiptDocumentReference ContractDocumentReference AdditionalDocumentReference StatementDocumentReference OriginatorDocumentReference Signature AccountingSupplierParty AccountingCustomerParty PayeeParty BuyerCustomerParty SellerSupplierParty TaxRepresentativeParty Delivery DeliveryTerms PaymentMeans PaymentTerms TaxExchangeRate PricingExchangeRate PaymentExchangeRate PaymentAlternativeExchangeRate AllowanceCharge TaxTotal LegalMonetaryTotal CreditNoteLine
+PeriodType InvoicePeriod: StartDate StartTime EndDate EndTime DurationMeasure DescriptionCode Description
+BillingReferenceType BillingReference: InvoiceDocumentReference SelfBilledInvoiceDocumentReference CreditNoteDocumentReference SelfBilledCreditNoteDocumentReference DebitNoteDocumentReference ReminderDocumentReference AdditionalDocumentReference BillingReferenceLine
+DocumentReferenceType InvoiceDocumentReference: ID CopyIndicator UUID IssueDate IssueTime DocumentTypeCode DocumentType XPath LanguageID LocaleCode VersionID DocumentStatusCode DocumentDescription Attachment ValidityPeriod IssuerParty ResultOfVerification
+SupplierPartyType AccountingSupplierParty: CustomerAssignedAccountID AdditionalAccountID DataSendingCapability Party DespatchContact AccountingContact SellerContact
+CustomerPartyType AccountingCustomerParty: CustomerAssignedAccountID SupplierAssignedAccountID AdditionalAccountID Party DeliveryContact AccountingContact BuyerContact
+PartyType Party: MarkCareIndicator MarkAttentionIndicator WebsiteURI LogoReferenceID EndpointID IndustryClassificationCode PartyIdentification PartyName Language PostalAddress PhysicalLocation PartyTaxScheme PartyLegalEntity Contact Person AgentParty ServiceProviderParty PowerOfAttorney FinancialAccount
+PartyNameType PartyName: Name
+AddressType PostalAddress: ID AddressTypeCode AddressFormatCode Postbox Floor Room StreetName AdditionalStreetName BlockName BuildingName BuildingNumber InhouseMail Department MarkAttention MarkCare PlotIdentification CitySubdivisionName CityName PostalZone CountrySubentity CountrySubentityCode Region District TimezoneOffset AddressLine Country LocationCoordinate
+CountryType Country: IdentificationCode Name
+PartyTaxSchemeType PartyTaxScheme: RegistrationName CompanyID TaxLevelCode ExemptionReasonCode ExemptionReason RegistrationAddress TaxScheme
+TaxSchemeType TaxScheme: ID Name TaxTypeCode CurrencyCode JurisdictionRegionAddress
+PartyLegalEntityType PartyLegalEntity: RegistrationName CompanyID RegistrationDate RegistrationExpirationDate CompanyLegalFormCode CompanyLegalForm SoleProprietorshipIndicator CompanyLiquidationStatusCode CorporateStockAmount FullyPaidSharesIndicator RegistrationAddress CorporateRegistrationScheme HeadOfficeParty ShareholderParty
+PaymentMeansType PaymentMeans: ID PaymentMeansCode PaymentDueDate PaymentChannelCode InstructionID InstructionNote PaymentID CardAccount PayerFinancialAccount PayeeFinancialAccount CreditAccount PaymentMandate TradeFinancing
+FinancialAccountType PayeeFinancialAccount: ID Name AliasName AccountTypeCode AccountFormatCode CurrencyCode PaymentNote FinancialInstitutionBranch Country
+BranchType FinancialInstitutionBranch: ID Name FinancialInstitution Address
+PaymentTermsType PaymentTerms: ID PaymentMeansID PrepaidPaymentReferenceID Note ReferenceEventCode SettlementDiscountPercent PenaltySurchargePercent PaymentPercent Amount SettlementDiscountAmount PenaltyAmount PaymentTermsDetailsURI PaymentDueDate InstallmentDueDate InvoicingPartyReference SettlementPeriod PenaltyPeriod ExchangeRate ValidityPeriod
+TaxTotalType TaxTotal: TaxAmount RoundingAmount TaxEvidenceIndicator TaxIncludedIndicator TaxSubtotal
+TaxSubtotalType TaxSubtotal: TaxableAmount TaxAmount CalculationSequenceNumeric TransactionCurrencyTaxAmount Percent BaseUnitMeasure PerUnitAmount TierRange TierRatePercent TaxCategory
+TaxCategoryType TaxCategory ClassifiedTaxCategory: ID Name Percent BaseUnitMeasure PerUnitAmount TaxExemptionReasonCode TaxExemptionReason TierRange TierRatePercent TaxScheme
+MonetaryTotalType LegalMonetaryTotal: LineExtensionAmount TaxExclusiveAmount TaxInclusiveAmount AllowanceTotalAmount ChargeTotalAmount PrepaidAmount PayableRoundingAmount PayableAmount PayableAlternativeAmount
+InvoiceLineType InvoiceLine: ID UUID Note InvoicedQuantity LineExtensionAmount TaxPointDate AccountingCostCode AccountingCost PaymentPurposeCode FreeOfChargeIndicator InvoicePeriod OrderLineReference DespatchLineReference ReceiptLineReference BillingReference DocumentReference PricingReference OriginatorParty Delivery PaymentTerms AllowanceCharge TaxTotal WithholdingTaxTotal Item Price DeliveryTerms SubInvoiceLine ItemPriceExtension
+CreditNoteLineType CreditNoteLine: ID UUID Note CreditedQuantity LineExtensionAmount TaxPointDate AccountingCostCode AccountingCost PaymentPurposeCode FreeOfChargeIndicator InvoicePeriod OrderLineReference DiscrepancyResponse DespatchLineReference ReceiptLineReference BillingReference DocumentReference PricingReference OriginatorParty Delivery PaymentTerms TaxTotal AllowanceCharge Item Price DeliveryTerms SubCreditNoteLine ItemPriceExtension
+ItemType Item: Description PackQuantity PackSizeNumeric CatalogueIndicator Name HazardousRiskIndicator AdditionalInformation Keyword BrandName ModelName BuyersItemIdentification SellersItemIdentification ManufacturersItemIdentification StandardItemIdentification CatalogueItemIdentification AdditionalItemIdentification CatalogueDocumentReference ItemSpecificationDocumentReference OriginCountry CommodityClassification TransactionConditions HazardousItem ClassifiedTaxCategory AdditionalItemProperty ManufacturerParty InformationContentProviderParty OriginAddress ItemInstance Certificate Dimension
+PriceType Price: PriceAmount BaseQuantity PriceChangeReason PriceTypeCode PriceType OrderableUnitFactorRate ValidityPeriod PriceList AllowanceCharge PricingExchangeRate
+'
 
 x() { xmllint --xpath "$2" "$1" 2>/dev/null; }
 
 ore() { awk -v s="$1" 'BEGIN { neg = s ~ /^-/; sub(/^-/, "", s); n = split(s, p, ".");
 	printf "%.0f\n", (neg ? -1 : 1) * (p[1] * 100 + (n > 1 ? p[2] : 0)) }'; }
+
+# the UBL 2.1 element order of FILE...: every element's children against its
+# parent's sequence in UBL_SEQ; prints one line per child out of order,
+# unknown to its parent, or under a parent with no sequence (so an aggregate
+# alf starts writing cannot go unchecked); nothing when all hold
+ubl_order() {
+	awk -v seq="$UBL_SEQ" '
+	BEGIN { RS = "<"
+		n = split(seq, L, "\n")
+		for (i = 1; i <= n; i++) {
+			if (split(L[i], h, ":") != 2)
+				continue
+			np = split(h[1], P, " "); nc = split(h[2], C, " ")
+			for (j = 2; j <= np; j++) {
+				known[P[j]] = 1
+				for (k = 1; k <= nc; k++)
+					if (!((P[j], C[k]) in pos))
+						pos[P[j], C[k]] = k
+			}
+		}
+	}
+	FNR == 1 { d = 0 }
+	/^[?!]/ || NF == 0 { next }
+	/^\// { d--; next }
+	{	t = substr($0, 1, index($0, ">") - 1); e = t
+		sub(/[ \t\n\/].*/, "", e); sub(/^.*:/, "", e)
+		path = ""
+		for (i = 1; i <= d; i++)
+			path = path (i > 1 ? "/" : "") s[i]
+		if (d == 0 && !(e in known))
+			print FILENAME ": root " e " has no sequence"
+		else if (d > 0 && !(s[d] in known)) {
+			if (!((FILENAME, s[d]) in told))
+				print FILENAME ": " path ": no sequence for " s[d] " (child " e ")"
+			told[FILENAME, s[d]] = 1
+		} else if (d > 0 && !((s[d], e) in pos))
+			print FILENAME ": " path ": " e " is not a child of " s[d]
+		else if (d > 0 && pos[s[d], e] < last[d])
+			print FILENAME ": " path ": " e " out of order (after " prev[d] ")"
+		else if (d > 0) {
+			last[d] = pos[s[d], e]; prev[d] = e
+		}
+		if (t !~ /\/$/) {
+			s[++d] = e; last[d] = 0; prev[d] = ""
+		}
+	}' "$@"
+}
 
 # the points of PEPPOL.md for one file; prints nothing when all hold
 check_file() {
@@ -53,15 +132,8 @@ check_file() {
 		[ "$(ore "$(x "$f" "string(//*[local-name()=\"LegalMonetaryTotal\"]/*[local-name()=\"$le\"])")")" = "$sum" ] || echo "$f: $le"
 	done
 	[ "$(ore "$(x "$f" 'string(//*[local-name()="TaxableAmount"])')")" = "$sum" ] || echo "$f: TaxableAmount"
-	# UBL 2.1 element order of the root's children
-	local order=$INV_ORDER
-	[ "$root" = CreditNote ] && order=$CN_ORDER
-	awk -v order="$order" '
-		BEGIN { n = split(order, o, " "); for (i = 1; i <= n; i++) pos[o[i]] = i }
-		/^  <[a-zA-Z]/ { sub(/^  <([a-z]+:)?/, ""); sub(/[ >\/].*/, ""); e = $0
-			if (!(e in pos)) print FILENAME ": unexpected " e
-			else if (pos[e] < last) print FILENAME ": " e " out of order"
-			else last = pos[e] }' "$f"
+	# UBL 2.1 element order of every aggregate
+	ubl_order "$f"
 	if [ "$root" = Invoice ]; then
 		[ -n "$(x "$f" 'string(/*/*[local-name()="DueDate"])')" ] || echo "$f: DueDate"
 		[ "$(x "$f" 'string(/*/*[local-name()="InvoiceTypeCode"])')" = 380 ] || echo "$f: 380"
@@ -86,7 +158,7 @@ check_file() {
 	alf-invoice -q --model stockholm-2024 --providers "$I/providers.csv" \
 	    --activities "$I/activities.csv" --issued "$I/issued.csv" --format peppol \
 	    --out-dir out -o inv.csv "$I/allocations-changed.csv" 2>/dev/null || [ $? -eq 1 ]
-	run bash -c "$(declare -f x ore check_file); INV_ORDER='$INV_ORDER' CN_ORDER='$CN_ORDER'; for f in out/*.xml; do check_file \$f; done"
+	run bash -c "$(declare -p UBL_SEQ); $(declare -f x ore ubl_order check_file); for f in out/*.xml; do check_file \$f; done"
 	assert_output ""
 	# and each file's payable amount is the CSV document's total
 	for f in out/*.xml; do
@@ -94,6 +166,62 @@ check_file() {
 		csv=$(awk -F, -v d="$d" '$1 == d { s += $NF * 100 } END { printf "%.0f", s < 0 ? -s : s }' inv.csv)
 		assert_equal "$(ore "$(x "$f" 'string(//*[local-name()="PayableAmount"])')")" "$csv"
 	done
+}
+
+@test "every aggregate's children in UBL 2.1 schema order: invoices, recharges, credit and debit corrections" {
+	alf-invoice -q --model stockholm-2024 --providers "$I/providers.csv" \
+	    --activities "$I/activities.csv" --format peppol --out-dir out "$I/allocations.csv" 2>/dev/null
+	alf-invoice -q --model stockholm-2024 --providers "$I/providers.csv" \
+	    --activities "$I/activities.csv" --issued "$I/issued.csv" --format peppol \
+	    --out-dir out2 "$I/allocations-changed.csv" 2>/dev/null || [ $? -eq 1 ]
+	# both roots, and the optional aggregates, are among what is checked
+	[ "$(grep -l '<CreditNote ' out2/*.xml | wc -l)" -ge 1 ]
+	[ "$(grep -l '<cac:BillingReference>' out2/*.xml | wc -l)" -ge 2 ]
+	[ "$(grep -l '<cac:PaymentMeans>' out/*.xml | wc -l)" -ge 1 ]
+	[ "$(grep -l '<cbc:Description>' out/*.xml | wc -l)" -ge 1 ]
+	run ubl_order out/*.xml out2/*.xml
+	assert_output ""
+}
+
+@test "the order check holds for PEPPOL.md's examples, which pass the UBL 2.1 schema" {
+	ex="$ROOT/../shared/spec/examples"
+	[ -d "$ex" ] || skip "no $ex"
+	run ubl_order "$ex"/*.xml
+	assert_output ""
+}
+
+@test "the order check fails on a child out of its parent's schema order, at any depth" {
+	alf-invoice -q --model stockholm-2024 --providers "$I/providers.csv" \
+	    --activities "$I/activities.csv" --format peppol --out-dir out "$I/allocations.csv" 2>/dev/null
+	f=out/2024-ERSTA-HSF-H1.xml
+	run ubl_order "$f"
+	assert_output ""
+	# cbc:Name before cbc:Description in the first cac:Item that has one
+	awk '/<cbc:Description>/ && !done { held = $0; next }
+	     held != "" && /<cbc:Name>/ { print; print held; held = ""; done = 1; next } 1' "$f" > name.xml
+	# the seller's PartyLegalEntity before its PartyTaxScheme
+	awk '{ l[NR] = $0 } /<cac:PartyTaxScheme>/ && !t { t = NR }
+	     /<cac:PartyLegalEntity>/ && !b { b = NR } /<\/cac:PartyLegalEntity>/ && !e { e = NR }
+	     END { for (i = 1; i < t; i++) print l[i]; for (i = b; i <= e; i++) print l[i]
+	           for (i = t; i < b; i++) print l[i]; for (i = e + 1; i <= NR; i++) print l[i] }' "$f" > legal.xml
+	# PaymentDueDate after PaymentID; an element the schema does not have
+	sed 's|</cbc:PaymentID>|&<cbc:PaymentDueDate>2024-07-31</cbc:PaymentDueDate>|' "$f" > due.xml
+	sed '0,/<cbc:PostalZone>/s|<cbc:PostalZone>|<cac:Foo><cbc:ID>x</cbc:ID></cac:Foo>&|' "$f" > foo.xml
+	run xmllint --noout name.xml legal.xml due.xml foo.xml
+	assert_success
+	run ubl_order name.xml
+	assert_output "name.xml: Invoice/InvoiceLine/Item: Description out of order (after Name)"
+	run ubl_order legal.xml
+	assert_output "legal.xml: Invoice/AccountingSupplierParty/Party: PartyTaxScheme out of order (after PartyLegalEntity)
+legal.xml: Invoice/AccountingSupplierParty/Party: PartyTaxScheme out of order (after PartyLegalEntity)"
+	run ubl_order due.xml
+	assert_output "due.xml: Invoice/PaymentMeans: PaymentDueDate out of order (after PaymentID)"
+	run ubl_order foo.xml
+	assert_output "foo.xml: Invoice/AccountingSupplierParty/Party/PostalAddress: Foo is not a child of PostalAddress
+foo.xml: Invoice/AccountingSupplierParty/Party/PostalAddress/Foo: no sequence for Foo (child ID)"
+	# and the per-file check of the PEPPOL.md test reports it too
+	run bash -c "$(declare -p UBL_SEQ); $(declare -f x ore ubl_order check_file); check_file name.xml"
+	assert_output --partial "Description out of order"
 }
 
 @test "the VAT compensation line is 6 % of the other lines, category E, its own line" {
