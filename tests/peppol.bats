@@ -184,8 +184,9 @@ check_file() {
 }
 
 @test "the order check holds for PEPPOL.md's examples, which pass the UBL 2.1 schema" {
-	ex="$ROOT/../shared/spec/examples"
-	[ -d "$ex" ] || skip "no $ex"
+	# copies of ../shared/spec/examples (PEPPOL.md's examples)
+	ex="$FIX/peppol"
+	[ "$(ls "$ex"/*.xml | wc -l)" -eq 2 ]
 	run ubl_order "$ex"/*.xml
 	assert_output ""
 }
