@@ -21,7 +21,8 @@ $(NATIONAL_IN)/.done: bench/gen-klipp.awk bench/national-hr.awk
 	    fixtures/stockholm-2024/providers.csv $(NATIONAL_IN)/
 	@touch $@
 
-bench-national: $(NATIONAL_IN)/.done
+# the programs first: a new commit changes the version, which rebuilds all
+bench-national: all $(NATIONAL_IN)/.done
 	@k=$(abspath $(NATIONAL_DIR))/bench.key; o=$(abspath $(NATIONAL_DIR))/run; \
 	[ -f $$k ] || { head -c 32 /dev/urandom > $$k; chmod 600 $$k; }; rm -rf $$o; \
 	s=$$(date +%s.%N); \
