@@ -329,7 +329,12 @@ produce(void *arg)
 			lock(r);
 			r->head = head;
 			pthread_cond_signal(&r->more);
-			while (head - r->tail == RING && !r->stop)
+			/*
+			 * wait for half the ring, not one batch: the program
+			 * wakes this thread once every RING / 2 rows, not
+			 * once a batch (each wake is a futex round trip)
+			 */
+			while (head - r->tail > RING / 2 && !r->stop)
 				pthread_cond_wait(&r->room, &r->mu);
 			tail = r->tail;
 			more = !r->stop;
@@ -410,7 +415,9 @@ take_row(struct csvr *r, struct row *into)
 	if (++r->c_tail % BATCH == 0) {
 		lock(r);
 		r->tail = r->c_tail;
-		pthread_cond_signal(&r->room);
+		/* the producer waits for half the ring free (produce) */
+		if (r->head - r->tail <= RING / 2)
+			pthread_cond_signal(&r->room);
 		unlock(r);
 	}
 	return 1;
