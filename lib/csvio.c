@@ -634,6 +634,18 @@ csvr_bad(const struct csvr *r)
 	return r->out.bad;
 }
 
+/*
+ * 1 when s must be written quoted: a comma, quote or line end in it, or a
+ * space at either end (readers, ours on libcsv, trim unquoted spaces).
+ * *n is its length when it need not.
+ */
+static int
+needs_quotes(const char *s, size_t *n)
+{
+	*n = strcspn(s, ",\"\r\n");
+	return s[*n] != '\0' || (*n > 0 && (s[0] == ' ' || s[*n - 1] == ' '));
+}
+
 void
 csvw_field(FILE *fp, const char *s, int first)
 {
@@ -641,12 +653,8 @@ csvw_field(FILE *fp, const char *s, int first)
 
 	if (!first)
 		putc_unlocked(',', fp);
-	/*
-	 * The common case, nothing to quote, in one write.  A space at either
-	 * end is quoted too: readers (ours, on libcsv) trim unquoted spaces.
-	 */
-	if (s[n = strcspn(s, ",\"\r\n")] == '\0' &&
-	    (n == 0 || (s[0] != ' ' && s[n - 1] != ' '))) {
+	/* the common case, nothing to quote, in one write */
+	if (!needs_quotes(s, &n)) {
 		fwrite_unlocked(s, 1, n, fp);
 		return;
 	}
@@ -681,9 +689,7 @@ row_fits(FILE *fp, const char *const *fields, int n)
 	if (n == 0)
 		return 0;
 	for (i = 0; i < n; i++) {
-		k = strcspn(fields[i], ",\"\r\n");
-		if (fields[i][k] != '\0' || (k > 0 && (fields[i][0] == ' ' ||
-		    fields[i][k - 1] == ' ')) || o + k + 2 > sizeof line)
+		if (needs_quotes(fields[i], &k) || o + k + 2 > sizeof line)
 			return 0;
 		memcpy(line + o, fields[i], k);
 		o += k;

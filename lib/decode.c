@@ -343,8 +343,6 @@ trim_len(char *s, size_t n)
 
 	while (lead < n && (k = space_len(s + lead)) > 0)
 		lead += k;
-	if (lead > n)	/* a space cut by the end (s[n] ends it anyway) */
-		lead = n;
 	if (lead > 0) {
 		n -= lead;
 		memmove(s, s + lead, n);
@@ -381,7 +379,9 @@ decode_text_len(char *s, size_t n)
 	n = trim_len(s, n);
 	/* Excel keeps leading zeros by writing ="0123" */
 	if (n >= 3 && s[0] == '=' && s[1] == '"' && s[n - 1] == '"') {
+		/* s[n] is the NUL trim_len's look at a space stops at */
 		memmove(s, s + 2, n - 3);
+		s[n - 3] = '\0';
 		n = trim_len(s, n - 3);
 	}
 	return n;

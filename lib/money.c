@@ -265,7 +265,7 @@ rat_fmt(rat a, char *buf, size_t len)
 	size_t o;
 
 	/* a whole number, the common case, without 128-bit division */
-	if (a.d == 1 && len >= sizeof ibuf)
+	if (a.d == 1)
 		return i128_fmt(a.n, buf, len);
 	/* exact when d has no prime factors but 2 and 5 */
 	while (d % 10 == 0) { d /= 10; scale *= 10; places++; }

@@ -109,25 +109,24 @@ split(const char *s, char *digits, int *sep)
 int
 pnr_like(const char *s)
 {
-	char d[PNR_LEN + 1];
+	char d[PNR_LEN + 1], buf[32];
+	size_t n;
 	int sep;
 
+	/* spaces, Excel's =" guard and quotes around it */
 	while (*s == ' ' || *s == '=' || *s == '"')
 		s++;
-	if (strncmp(s, "=\"", 2) == 0)
-		s += 2;
-	{
-		char buf[32];
-		size_t n = strlen(s);
-
-		while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '"'))
-			n--;
-		if (n >= sizeof buf)
-			return 0;
-		memcpy(buf, s, n);
-		buf[n] = '\0';
-		return split(buf, d, &sep) > 0;
-	}
+	/* every form starts with a digit: most cells are done here */
+	if (*s < '0' || *s > '9')
+		return 0;
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '"'))
+		n--;
+	if (n >= sizeof buf)
+		return 0;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return split(buf, d, &sep) > 0;
 }
 
 int
