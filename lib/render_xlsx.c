@@ -1,4 +1,5 @@
 /* render_xlsx: the workbook finance officers open. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -65,6 +66,37 @@ cell_value(const struct report *r, ore_t v)
 	return r->unit == UNIT_EXACT ? (double)n / 100 : (double)n;
 }
 
+/*
+ * A quantity, count or rate, a plain decimal (rtable's cell_number), as
+ * the double a workbook holds: its digits m and decimals k give m / 10^k,
+ * both exact in a double while m < 2^53 and k <= 22, so the one division
+ * rounds once, to the double nearest the exact value (as strtod would,
+ * without the locale).  0 for more digits than a double holds: the cell
+ * then stays text, exact, rather than a number that is not the figure.
+ */
+static int
+decimal_double(const char *s, double *out)
+{
+	uint64_t m = 0;
+	double scale = 1;
+	int k = 0, frac = 0, neg = *s == '-';
+
+	for (s += neg; *s != '\0'; s++) {
+		if (*s == '.') {
+			frac = 1;
+			continue;
+		}
+		if (m >= ((uint64_t)1 << 53) / 10 || (frac && k == 22))
+			return 0;
+		m = m * 10 + (uint64_t)(*s - '0');
+		k += frac;
+	}
+	while (k-- > 0)
+		scale *= 10;
+	*out = (neg ? -(double)m : (double)m) / scale;
+	return 1;
+}
+
 static void
 cells_fit(const struct report *r)
 {
@@ -110,6 +142,7 @@ render_xlsx(FILE *fp, const struct report *r)
 	FILE *in;
 	size_t n;
 	int fd, i, j, k, *w, total;
+	double x;
 
 	cells_fit(r);
 	snprintf(tmpl, sizeof tmpl, "%s/alf-report.XXXXXX",
@@ -172,14 +205,10 @@ render_xlsx(FILE *fp, const struct report *r)
 					worksheet_write_number(ws, j + 1, k,
 					    cell_value(r, c->ore),
 					    total ? tmoney : money);
-				} else if (c->kind == CELL_NUMBER) {
-					/*
-					 * a quantity, count or rate: a plain
-					 * decimal (cell_number), held as the
-					 * nearest double, as if typed in
-					 */
-					worksheet_write_number(ws, j + 1, k,
-					    strtod(c->text, NULL),
+				} else if (c->kind == CELL_NUMBER &&
+				    decimal_double(c->text, &x)) {
+					/* a quantity, count or rate */
+					worksheet_write_number(ws, j + 1, k, x,
 					    total ? tnum : NULL);
 				} else if (*c->text != '\0') {
 					/* a string cell never runs as a formula */
