@@ -243,3 +243,19 @@ same_sheets() {
 	refute_output --partial '<f>'
 	assert_output --regexp '<c r="A[0-9]+" t="s"><v>[0-9]+</v></c>'
 }
+
+@test "xlsx: a quantity with more digits than a double holds stays exact text, not a rounded number" {
+	{ head -1 "$R/allocations.csv"
+	  echo '2024,3.2,Grundutbildning läkare,ALF,education,HSF,DS,2024,rate,1234567890123456.25,hap,0,0.00'
+	  echo '2024,3.3-alf,Lokaler,ALF,education,HSF,DS,2024,share,92.93,hap,,1.00'; } > a.csv
+	alf-report statement -q --provider DS --model "$R/model.json" --providers "$R/providers.csv" \
+	    --format xlsx -o s.xlsx a.csv
+	x() { perl -MIO::Uncompress::Unzip=unzip -e \
+	    'unzip $ARGV[0] => "-", Name => $ARGV[1] or die "$ARGV[1]\n"' s.xlsx "$1"; }
+	run x xl/worksheets/sheet1.xml
+	# column F is the basis: the long one a string cell, 92.93 a number
+	assert_output --regexp '<c r="F2" t="s"><v>[0-9]+</v></c>'
+	assert_output --regexp '<c r="F3"><v>92\.9(3|29+[0-9]*|30+[0-9]*)</v></c>'
+	run x xl/sharedStrings.xml
+	assert_output --partial '<t>1234567890123456.25</t>'
+}
