@@ -622,6 +622,26 @@ csvr_field_len(const struct csvr *r, int col)
 	return (col + 1 < w->n ? w->off[col + 1] : w->len) - w->off[col] - 1;
 }
 
+const char *
+csvr_cell(const struct csvr *r, int col, size_t *len)
+{
+	const struct row *w = &r->out;
+
+	if (col < 0 || col >= w->n) {
+		*len = 0;
+		return "";
+	}
+	*len = (col + 1 < w->n ? w->off[col + 1] : w->len) - w->off[col] - 1;
+	return w->buf + w->off[col];
+}
+
+const char *
+csvr_row_bytes(const struct csvr *r, size_t *len)
+{
+	*len = r->out.len;
+	return r->out.n > 0 ? r->out.buf : "";
+}
+
 long
 csvr_line(const struct csvr *r)
 {

@@ -47,6 +47,13 @@ int		 csvr_nfields(const struct csvr *r);
 const char	*csvr_field(const struct csvr *r, int col);	/* "" if absent */
 /* its length in bytes, without a strlen (a NUL inside counts too) */
 size_t		 csvr_field_len(const struct csvr *r, int col);
+/* a field and its length in one call, for the per-row loops */
+const char	*csvr_cell(const struct csvr *r, int col, size_t *len);
+/*
+ * the whole row's bytes: its fields in order, each ended by a NUL (so a
+ * check over the row, as UTF-8's, runs once, not once a field)
+ */
+const char	*csvr_row_bytes(const struct csvr *r, size_t *len);
 long		 csvr_line(const struct csvr *r);
 int		 csvr_bad(const struct csvr *r);
 

@@ -36,7 +36,16 @@ struct pmap {
 	char		*last_key;
 	size_t		 last_cap;
 	const char	*last_val;
+	/*
+	 * every value looked up so far, known or not, up to MEMO_MAX: an
+	 * export holds a few hundred distinct course codes and programmes,
+	 * and a value no map knows would otherwise be folded on each row
+	 */
+	struct table	*memo;
 };
+
+#define MEMO_MAX	8192
+static const char memo_miss[] = "";	/* a value the map does not know */
 
 /* an operand: a variable, or a literal (var -1) */
 struct atom {
@@ -608,23 +617,45 @@ pvals_init(struct pvals *pv, const struct profile *p)
 
 	pv->n = p->nvars;
 	pv->v = emalloc(pv->n * sizeof *pv->v);
+	pv->buf = emalloc(pv->n * sizeof *pv->buf);
 	pv->cap = emalloc(pv->n * sizeof *pv->cap);
 	for (i = 0; i < pv->n; i++) {
 		pv->cap[i] = 64;
-		pv->v[i] = ecalloc(1, pv->cap[i]);
+		pv->buf[i] = ecalloc(1, pv->cap[i]);
+		pv->v[i] = "";
 	}
+	pv->tmp = ecalloc(p->nrules > 0 ? p->nrules : 1, sizeof *pv->tmp);
+	for (i = 0; i < p->nrules; i++)
+		pv->tmp[i] = ecalloc(1, RAT_FMTLEN);
+}
+
+void
+pvals_clear(struct pvals *pv)
+{
+	int i;
+
+	for (i = 0; i < pv->n; i++)
+		pv->v[i] = "";
+}
+
+char *
+pvals_setn(struct pvals *pv, int var, const char *s, size_t n)
+{
+	if (n + 1 > pv->cap[var]) {
+		pv->cap[var] = n * 2 + 1;
+		free(pv->buf[var]);
+		pv->buf[var] = emalloc(pv->cap[var]);
+	}
+	memcpy(pv->buf[var], s, n);
+	pv->buf[var][n] = '\0';
+	pv->v[var] = pv->buf[var];
+	return pv->buf[var];
 }
 
 void
 pvals_set(struct pvals *pv, int var, const char *s)
 {
-	size_t n = strlen(s) + 1;
-
-	if (n > pv->cap[var]) {
-		pv->cap[var] = n * 2;
-		pv->v[var] = erealloc(pv->v[var], pv->cap[var]);
-	}
-	memmove(pv->v[var], s, n);
+	pvals_setn(pv, var, s, strlen(s));
 }
 
 static const char *
@@ -640,12 +671,25 @@ map_get(struct pmap *m, const char *key)
 	char *k;
 	size_t n;
 
+	void **slot = NULL;
+	int created;
+
 	if (m->last_key != NULL && strcmp(m->last_key, key) == 0)
 		return m->last_val;
-	if ((v = table_get(m->exact, key)) == NULL) {
-		k = name_fold(key);
-		v = table_get(m->folded, k);
-		free(k);
+	if (m->memo == NULL)
+		m->memo = table_new();
+	if ((v = table_get(m->memo, key)) != NULL)
+		v = v == memo_miss ? NULL : v;
+	else {
+		if (table_len(m->memo) < MEMO_MAX)
+			slot = table_slot(m->memo, key, &created);
+		if ((v = table_get(m->exact, key)) == NULL) {
+			k = name_fold(key);
+			v = table_get(m->folded, k);
+			free(k);
+		}
+		if (slot != NULL)
+			*slot = (void *)(v != NULL ? v : memo_miss);
 	}
 	if ((n = strlen(key) + 1) > m->last_cap) {
 		m->last_cap = n * 2;
@@ -694,7 +738,6 @@ profile_apply(const struct profile *p, struct pvals *pv, int *var,
 {
 	const struct prule *r;
 	const char *a, *b, *v;
-	char buf[RAT_FMTLEN];
 	rat x, y;
 	int i;
 
@@ -705,7 +748,7 @@ profile_apply(const struct profile *p, struct pvals *pv, int *var,
 		a = atom_val(&r->a, pv);
 		switch (r->expr) {
 		case E_ATOM:
-			pvals_set(pv, r->target, a);
+			pv->v[r->target] = a;
 			break;
 		case E_MAP:
 			if (*a == '\0' || (v = map_get(r->map, a)) == NULL) {
@@ -716,16 +759,16 @@ profile_apply(const struct profile *p, struct pvals *pv, int *var,
 				}
 				v = a;
 			}
-			pvals_set(pv, r->target, v);
+			pv->v[r->target] = v;
 			break;
 		case E_MUL:
 			/* exact: the operands are canonical decimals */
 			b = atom_val(&r->b, pv);
 			if (rat_parse(a, 0, &x) < 0 || rat_parse(b, 0, &y) < 0)
-				pvals_set(pv, r->target, "");
+				pv->v[r->target] = "";
 			else
-				pvals_set(pv, r->target,
-				    rat_fmt(rat_mul(x, y), buf, sizeof buf));
+				pv->v[r->target] = rat_fmt(rat_mul(x, y),
+				    pv->tmp[i], RAT_FMTLEN);
 			break;
 		}
 	}

@@ -53,11 +53,21 @@ struct profile {
 	int		  nmaps;
 };
 
-/* a row's values: one string per variable, valid until the next row */
+/*
+ * A row's values: one string per variable, valid until the next row.
+ * v[i] points at the variable's own buffer (buf[i], written by
+ * pvals_set) or at a string that outlives the row (a map's value, a
+ * literal, another variable's buffer): the rules assign by pointer, not
+ * by copy, as they run a dozen times a row (issue 11 "Performance").
+ * Buffers are written only before the rules run (the columns), so an
+ * alias never sees its source change.
+ */
 struct pvals {
-	char	**v;
-	size_t	 *cap;
-	int	  n;
+	const char	**v;
+	char		**buf;
+	size_t		 *cap;
+	char		**tmp;		/* a rule's computed value (E_MUL) */
+	int		  n;
 };
 
 /* NAME in the data dir's profiles/ (a name with `/` is a path) */
@@ -71,6 +81,10 @@ int		 profile_var(const struct profile *p, const char *name);
 void		 profile_bind(struct profile *p, const struct csvr *r);
 
 void		 pvals_init(struct pvals *pv, const struct profile *p);
+/* every variable empty, for the next row */
+void		 pvals_clear(struct pvals *pv);
+/* copy the n bytes at s (s[n] need not be NUL) into var's buffer */
+char		*pvals_setn(struct pvals *pv, int var, const char *s, size_t n);
 void		 pvals_set(struct pvals *pv, int var, const char *s);
 /*
  * Run the rules on the column values already set.  Returns 0, or -1 when

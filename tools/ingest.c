@@ -72,6 +72,8 @@ check(const char *v[], const struct table *streams, int year,
 
 	static const int text[] = { F_STREAM, F_PROVIDER, F_HOST, F_UNIT,
 	    F_CATEGORY, F_UNIVERSITY };
+	static long ystart, yend;
+	static int ystart_of;
 	size_t i;
 
 	/*
@@ -107,8 +109,13 @@ check(const char *v[], const struct table *streams, int year,
 		return (*col = *v[F_START] ? "end" : "start", "empty");
 	if (*v[F_START] != '\0' && b < a)
 		return (*col = "end", "before start");
-	if (year != 0 && *v[F_START] != '\0' &&
-	    (b < date_from_ymd(year, 1, 1) || a > date_from_ymd(year, 12, 31)))
+	if (year != 0 && year != ystart_of) {
+		/* once a year, not twice a row */
+		ystart_of = year;
+		ystart = date_from_ymd(year, 1, 1);
+		yend = date_from_ymd(year, 12, 31);
+	}
+	if (year != 0 && *v[F_START] != '\0' && (b < ystart || a > yend))
 		return (*col = "start", *val = v[F_START], "outside the year");
 	*val = v[F_PERIOD];
 	if (*v[F_PERIOD] != '\0' && (period_parse(v[F_PERIOD], &p) < 0 ||
@@ -238,8 +245,6 @@ struct run {
 	FILE			*names;		/* --names, or NULL */
 	struct table		*named;		/* persons already named */
 	struct pvals		 pv;
-	char			*buf;		/* a cell being decoded */
-	size_t			 cap;
 	int			 row_year;	/* the row's budget year, or 0 */
 	int			 vstart, vperiod;	/* their variables */
 };
@@ -332,7 +337,10 @@ escape_bytes(const char *s, char *buf, size_t len)
 	return buf;
 }
 
-/* decode one column's cell into its variable; the reason, or NULL */
+/*
+ * Decode one column's cell, v (its variable's own buffer, trimmed), into
+ * its canonical form; the reason, or NULL.
+ */
 static const char *
 decode_cell(struct run *x, const struct pcolumn *c, char *v)
 {
@@ -384,10 +392,10 @@ decode_cell(struct run *x, const struct pcolumn *c, char *v)
 		period_fmt(&per, out, sizeof out);
 		break;
 	default:
-		pvals_set(&x->pv, c->vi, v);
-		return NULL;
+		return NULL;	/* text: v is the variable's value already */
 	}
-	pvals_set(&x->pv, c->vi, c->type == T_DATE && *out == '\0' ? v : out);
+	if (*out != '\0')
+		pvals_set(&x->pv, c->vi, out);
 	return NULL;
 }
 
@@ -435,8 +443,8 @@ profile_row(struct run *x, struct csvr *r, int neff, FILE *fp)
 	struct profile *p = x->p;
 	const char *v[NFIELDS + 1], *col, *val, *why, *map;
 	char src[1024], digits[PNR_LEN + 1], pseud[PSEUDONYM_LEN + 1];
-	char esc[256];
-	int i, n = csvr_nfields(r), var, person = -1, name = -1;
+	char esc[256], *cell;
+	int i, n = csvr_nfields(r), var, person = -1, name = -1, misencoded;
 	size_t len;
 	struct pcolumn *c;
 	void **slot;
@@ -454,29 +462,29 @@ profile_row(struct run *x, struct csvr *r, int neff, FILE *fp)
 		reject(x, r, NULL, NULL, "expected %d fields, found %d", neff, n);
 		return;
 	}
-	for (i = 0; i < n; i++)
-		if (!utf8_valid_len(csvr_field(r, i), csvr_field_len(r, i))) {
-			reject(x, r, csvr_colname(r, i), NULL,
-			    "mis-encoded byte, not %s (%s)",
-			    decode_encoding_name(x->used),
-			    escape_bytes(csvr_field(r, i), esc, sizeof esc));
-			return;
-		}
-	for (i = 0; i < x->pv.n; i++)
-		x->pv.v[i][0] = '\0';
+	/* the whole row at once; the field only when there is a bad byte */
+	val = csvr_row_bytes(r, &len);
+	misencoded = !utf8_valid_len(val, len);
+	for (i = 0; misencoded && i < n; i++) {
+		val = csvr_cell(r, i, &len);
+		if (utf8_valid_len(val, len))
+			continue;
+		reject(x, r, csvr_colname(r, i), NULL,
+		    "mis-encoded byte, not %s (%s)",
+		    decode_encoding_name(x->used),
+		    escape_bytes(val, esc, sizeof esc));
+		return;
+	}
+	pvals_clear(&x->pv);
 	for (i = 0; i < p->ncols; i++) {
 		c = &p->cols[i];
 		if (c->idx < 0)
 			continue;
-		val = csvr_field(r, c->idx);
-		len = csvr_field_len(r, c->idx);
-		if (len + 1 > x->cap) {
-			x->cap = len * 2 + 1;
-			x->buf = erealloc(x->buf, x->cap);
-		}
-		memcpy(x->buf, val, len + 1);
-		decode_text_len(x->buf, len);
-		if ((why = decode_cell(x, c, x->buf)) != NULL) {
+		val = csvr_cell(r, c->idx, &len);
+		/* trimmed in the variable's buffer: one copy a cell */
+		cell = pvals_setn(&x->pv, c->vi, val, len);
+		decode_text_len(cell, len);
+		if ((why = decode_cell(x, c, cell)) != NULL) {
 			reject(x, r, c->header, val, "%s", why);
 			return;
 		}
