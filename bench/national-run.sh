@@ -63,8 +63,10 @@ done
 echo "national year: $NATIONAL_ROWS placement rows, $NATIONAL_MONTHS service months," \
     "$(awk -F , 'NR > 1' $regions | wc -l) regions, $NATIONAL_JOBS runs at a time;" \
     "load average $load at the start, $load_end at the end"
-printf '%-13s %-15s %9s %7s %-8s %7s %7s %8s %10s %13s\n' region model rows months status \
-    wall_s cpu_s peak_MiB rows/cpu_s allocated_kr
+# wall_s: the region's make run; steps_s: its steps' wall seconds summed
+# (the rest is make and the summary's hashing)
+printf '%-13s %-17s %9s %7s %-8s %7s %7s %7s %8s %10s %14s\n' region model rows months status \
+    wall_s steps_s cpu_s peak_MiB rows/cpu_s allocated_kr
 bad=0
 for r in $(awk -F , 'NR > 1 { print $1 }' $regions); do
 	o=$d/run/$r
@@ -76,9 +78,9 @@ for r in $(awk -F , 'NR > 1 { print $1 }' $regions); do
 	set -- $(cat $d/run-$r.wall)
 	awk -F '\t' -v r=$r -v m=$model -v st=$st -v kr=$kr -v w0=$1 -v w1=$2 \
 	    -v rows=$(cat $NATIONAL_IN/$r/rows) -v mo=$(cat $NATIONAL_IN/$r/months) '
-	    $1 == r { c += $5 + $6; if ($7 > pk) pk = $7 }
-	    END { printf "%-13s %-15s %9d %7d %-8s %7.2f %7.2f %8.1f %10.0f %13s\n", r, m, rows, mo,
-	        st, w1 - w0, c, pk / 1024, (c > 0 ? rows / c : 0), kr }' $t
+	    $1 == r { sw += $4; c += $5 + $6; if ($7 > pk) pk = $7 }
+	    END { printf "%-13s %-17s %9d %7d %-8s %7.2f %7.2f %7.2f %8.1f %10.0f %14s\n", r, m, rows, mo,
+	        st, w1 - w0, sw, c, pk / 1024, (c > 0 ? rows / c : 0), kr }' $t
 	case $st in ok|rejects) ;; *) echo "bench-national: $r: status $st" >&2; bad=1;; esac
 	[ "$kr" != 0.00 ] || { echo "bench-national: $r: allocates nothing" >&2; bad=1; }
 	jq -r --arg r $r '.pots[] | select(.allocated == "0.00") |
