@@ -40,11 +40,17 @@ static const char *const act_cols[NACT] = { "id", "year", "period",
 /*
  * The duplicate index (CONTRACTS: at most 32 bytes per row): a 20-byte
  * entry per row, kept in fixed chunks so the array never holds more than
- * one spare chunk, plus 4-byte bucket heads, at most two per row.  Dates
- * are days into the budget year (a stretch outside it was rejected or
- * clipped before).  Only hashes are kept; a collision between different
- * keys could only make a row look like a duplicate when its dates also
- * overlap and its fields hash alike.
+ * one spare chunk, plus 4-byte bucket heads and a byte of filter each, at
+ * most two buckets per row: 30 bytes.  Dates are days into the budget
+ * year (a stretch outside it was rejected or clipped before).  Only
+ * hashes are kept; a collision between different keys could only make a
+ * row look like a duplicate when its dates also overlap and its fields
+ * hash alike.
+ *
+ * The index outgrows the cache, and walking a bucket is a miss an entry.
+ * Nearly every key is new, so each bucket has a filter byte, a bit for
+ * every key in it (three bits of key_hi): a clear bit means no entry of
+ * the bucket can match, and the walk is skipped.
  */
 struct dupent {
 	uint32_t key_lo, key_hi;	/* person, stream, provider */
@@ -53,13 +59,17 @@ struct dupent {
 	uint16_t start, end;
 };
 _Static_assert(sizeof(struct dupent) == 20, "duplicate index: 20 bytes");
+_Static_assert(sizeof(struct dupent) + 2 * (sizeof(uint32_t) +
+    sizeof(uint8_t)) <= 32, "duplicate index: at most 32 bytes a row");
 
 #define DUP_CHUNK	4096
+#define DUP_BIT(hi)	((uint8_t)(1u << ((hi) >> 29)))
 
 struct dupidx {
 	struct dupent	**chunk;
 	size_t		  n, nchunk;
 	uint32_t	 *head;
+	uint8_t		 *filter;	/* DUP_BIT of every key in the bucket */
 	size_t		  nhead;
 };
 
@@ -69,11 +79,44 @@ dup_at(const struct dupidx *d, size_t i)
 	return &d->chunk[i / DUP_CHUNK][i % DUP_CHUNK];
 }
 
-/* one output piece of a record: a period and its quantity */
+/*
+ * One output piece of a record: a period and its quantity, exactly
+ * units / 10^places.  Every quantity normalize derives from dates is such
+ * a decimal (weekdays × extent / 50000, or a month rounded to 4 places),
+ * so it is kept as an integer and written without 128-bit division.
+ */
 struct piece {
 	struct period	p;
-	rat		qty;
+	uint64_t	units;
+	int		places;
 };
+
+/*
+ * A raw name resolved once: provider, host and stream names repeat on
+ * nearly every row, and folding a name (case, accents, spaces) cost more
+ * than the rest of the row.  Direct-mapped on a hash of the exact bytes;
+ * a clash only means the slower lookup again.  Names not found are not
+ * kept, so the cache stays bounded whatever the input.
+ */
+#define NAME_CACHE	256
+
+struct name_slot {
+	char		*raw;
+	size_t		 len;
+	void		*val;
+	int		 aux;
+};
+
+/* the extent of the previous row: nearly every row repeats it */
+struct extent_memo {
+	char	 raw[32];
+	int	 bad;		/* not a percentage in (0, 100] */
+	int	 pnr;		/* pnr_like(raw) */
+	uint32_t hundredths;	/* extent × 100: 1 … 10000 */
+};
+
+/* what a stream's uom makes of dates */
+enum { U_WEEKS, U_DAYS, U_MONTHS, U_OTHER };
 
 /* CONTRACTS "activities.csv": the units a quantity may have */
 static int
@@ -99,15 +142,174 @@ usage(int code)
 	exit(code);
 }
 
+/*
+ * The bytes of one field into h, eight at a time (a byte at a time was a
+ * tenth of the row).  The length goes in first, so field boundaries count.
+ * Only the duplicate index and the name cache use it, in memory.
+ */
+static uint64_t
+hash_bytes(uint64_t h, const char *s, size_t n)
+{
+	const uint64_t m = 0x9e3779b97f4a7c15ULL;
+	uint64_t w;
+
+	h = (h ^ n) * m;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * m;
+		h ^= h >> 32;
+	}
+	if (n > 0) {
+		w = 0;
+		memcpy(&w, s, n);
+		h = (h ^ w) * m;
+		h ^= h >> 32;
+	}
+	return h;
+}
+
 static uint64_t
 hash_str(uint64_t h, const char *s)
 {
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
+	return hash_bytes(h, s, strlen(s));
+}
+
+/* the final mix: the index buckets by the low bits */
+static uint64_t
+hash_end(uint64_t h)
+{
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return h ^ (h >> 32);
+}
+
+/* the slot for s: a hit when it holds s, else the one to replace */
+static struct name_slot *
+name_slot(struct name_slot *c, const char *s, size_t len)
+{
+	return &c[hash_end(hash_bytes(0, s, len)) & (NAME_CACHE - 1)];
+}
+
+static int
+name_hit(const struct name_slot *e, const char *s, size_t len)
+{
+	return e->raw != NULL && e->len == len && memcmp(e->raw, s, len) == 0;
+}
+
+static void
+name_keep(struct name_slot *e, const char *s, size_t len, void *val, int aux)
+{
+	free(e->raw);
+	e->raw = emalloc(len + 1);
+	memcpy(e->raw, s, len + 1);
+	e->len = len;
+	e->val = val;
+	e->aux = aux;
+}
+
+static void
+name_cache_free(struct name_slot *c)
+{
+	size_t i;
+
+	for (i = 0; i < NAME_CACHE; i++)
+		free(c[i].raw);
+}
+
+/* provider_lookup through the cache */
+static struct provider *
+provider_cached(struct name_slot *c, const struct providers *ps,
+    const char *name)
+{
+	size_t len = strlen(name);
+	struct name_slot *e = name_slot(c, name, len);
+	struct provider *p;
+
+	if (name_hit(e, name, len))
+		return e->val;
+	if ((p = provider_lookup(ps, name)) != NULL)
+		name_keep(e, name, len, p, 0);
+	return p;
+}
+
+/* the stream's uom (NULL: not a stream), and what it makes of dates */
+static const char *
+stream_cached(struct name_slot *c, struct table *streams, const char *name,
+    int *kind)
+{
+	size_t len = strlen(name);
+	struct name_slot *e = name_slot(c, name, len);
+	char *uom;
+
+	if (!name_hit(e, name, len)) {
+		if ((uom = table_get(streams, name)) == NULL)
+			return NULL;
+		name_keep(e, name, len, uom, strcmp(uom, "months") == 0 ?
+		    U_MONTHS : strcmp(uom, "days") == 0 ? U_DAYS :
+		    strcmp(uom, "weeks") == 0 ? U_WEEKS : U_OTHER);
 	}
-	h ^= 0xff;		/* field separator */
-	return h * 1099511628211ULL;
+	*kind = e->aux;
+	return e->val;
+}
+
+/*
+ * Extent as hundredths of a percent, checked as CONTRACTS records.csv
+ * says (0 < extent <= 100, two decimals); 0 when it is not one.  The
+ * previous row's answer is reused for the same text.
+ */
+static uint32_t
+extent_of(struct extent_memo *m, const char *s, int *pnr)
+{
+	size_t len = strlen(s);
+	rat x;
+
+	if (len < sizeof m->raw && memcmp(m->raw, s, len + 1) == 0) {
+		*pnr = m->pnr;
+		return m->bad ? 0 : m->hundredths;
+	}
+	*pnr = pnr_like(s);
+	if (rat_parse(s, 0, &x) < 0 || rat_sign(x) <= 0 ||
+	    rat_cmp(x, rat_int(100)) > 0 ||
+	    (x = rat_mul(x, rat_int(100))).d != 1)
+		x = RAT_ZERO;
+	if (len < sizeof m->raw) {
+		memcpy(m->raw, s, len + 1);
+		m->pnr = *pnr;
+		m->bad = x.n == 0;
+		m->hundredths = (uint32_t)x.n;
+	}
+	return (uint32_t)x.n;
+}
+
+/* units / 10^places in its shortest exact form, as rat_fmt writes it */
+static char *
+fixed_fmt(uint64_t units, int places, char *buf)
+{
+	static const uint64_t pow10[] = { 1, 10, 100, 1000, 10000, 100000 };
+	uint64_t ip = units / pow10[places], fp = units % pow10[places];
+	char tmp[24], *o = buf;
+	int k = 0;
+
+	do {
+		tmp[k++] = (char)('0' + ip % 10);
+		ip /= 10;
+	} while (ip > 0);
+	while (k > 0)
+		*o++ = tmp[--k];
+	if (fp != 0) {
+		*o++ = '.';
+		while (fp % 10 == 0) {
+			fp /= 10;
+			places--;
+		}
+		for (k = places; k > 0; k--) {
+			o[k - 1] = (char)('0' + fp % 10);
+			fp /= 10;
+		}
+		o += places;
+	}
+	*o = '\0';
+	return buf;
 }
 
 static void
@@ -117,13 +319,16 @@ dup_rehash(struct dupidx *d)
 	struct dupent *e;
 
 	free(d->head);
+	free(d->filter);
 	d->nhead = d->nhead ? d->nhead * 2 : 1024;
 	d->head = ecalloc(d->nhead, sizeof *d->head);
+	d->filter = ecalloc(d->nhead, sizeof *d->filter);
 	for (i = 0; i < d->n; i++) {
 		e = dup_at(d, i);
 		b = e->key_lo & (d->nhead - 1);
 		e->next = d->head[b];
 		d->head[b] = (uint32_t)(i + 1);
+		d->filter[b] |= DUP_BIT(e->key_hi);
 	}
 }
 
@@ -138,13 +343,15 @@ dup_check(struct dupidx *d, uint64_t key, long start, long end,
 
 	if (d->nhead == 0)
 		dup_rehash(d);
-	for (i = d->head[lo & (d->nhead - 1)]; i != 0; i = e->next) {
-		e = dup_at(d, i - 1);
-		if (e->key_lo == lo && e->key_hi == hi && e->start <= end &&
-		    start <= e->end)
-			return e->fields == fields && e->start == start &&
-			    e->end == end ? 1 : 2;
-	}
+	b = lo & (d->nhead - 1);
+	if (d->filter[b] & DUP_BIT(hi))
+		for (i = d->head[b]; i != 0; i = e->next) {
+			e = dup_at(d, i - 1);
+			if (e->key_lo == lo && e->key_hi == hi &&
+			    e->start <= end && start <= e->end)
+				return e->fields == fields &&
+				    e->start == start && e->end == end ? 1 : 2;
+		}
 	if (d->n == d->nchunk * DUP_CHUNK) {
 		d->chunk = erealloc(d->chunk, (d->nchunk + 1) *
 		    sizeof *d->chunk);
@@ -156,12 +363,28 @@ dup_check(struct dupidx *d, uint64_t key, long start, long end,
 	e->start = (uint16_t)start;
 	e->end = (uint16_t)end;
 	e->fields = fields;
-	b = lo & (d->nhead - 1);
 	e->next = d->head[b];
 	d->head[b] = (uint32_t)d->n;
+	d->filter[b] |= DUP_BIT(hi);
 	if (d->n > d->nhead)
 		dup_rehash(d);
 	return 0;
+}
+
+/*
+ * A check touches its bucket's head and filter, far apart in memory:
+ * fetched early, while the rest of the row is worked out.  A hint only.
+ */
+static void
+dup_prefetch(const struct dupidx *d, uint64_t key)
+{
+	size_t b;
+
+	if (d->nhead != 0) {
+		b = (uint32_t)key & (d->nhead - 1);
+		__builtin_prefetch(&d->head[b], 1);
+		__builtin_prefetch(&d->filter[b], 1);
+	}
 }
 
 static void
@@ -173,52 +396,73 @@ dup_free(struct dupidx *d)
 		free(d->chunk[i]);
 	free(d->chunk);
 	free(d->head);
+	free(d->filter);
 }
 
-/* weeks = weekdays / 5 × extent / 100, per half-year (CONTRACTS) */
+/*
+ * weeks = weekdays / 5 × extent / 100, per half-year (CONTRACTS): with
+ * extent in hundredths, weekdays × hundredths / 50000, which is
+ * weekdays × hundredths × 2 in units of 10^-5 (days: / 10000, 10^-4).
+ * [a, b] lies in the budget year; jun30 is its 30 June.
+ */
 static int
-split_halves(long a, long b, rat extent, int days, struct piece *out)
+split_halves(long a, long b, uint32_t hundredths, int days, long jun30,
+    int year, struct piece *out)
 {
-	int y, m, d, n = 0;
-	long mid, lo, hi;
+	int n = 0;
+	long lo, hi;
 
-	while (a <= b) {
-		date_ymd(a, &y, &m, &d);
-		mid = date_from_ymd(y, m <= 6 ? 6 : 12, m <= 6 ? 30 : 31);
-		lo = a;
-		hi = b < mid ? b : mid;
-		out[n].p.year = y;
+	if (a > b)
+		return 0;
+	if (a <= jun30) {
+		hi = b < jun30 ? b : jun30;
+		out[n].p.year = year;
 		out[n].p.kind = PERIOD_HALF;
-		out[n].p.n = m <= 6 ? 1 : 2;
-		out[n].qty = rat_mul(rat_make(weekdays_between(lo, hi),
-		    days ? 1 : 5), rat_mul(extent, rat_make(1, 100)));
+		out[n].p.n = 1;
+		out[n].units = (uint64_t)weekdays_between(a, hi) * hundredths *
+		    (days ? 1 : 2);
+		out[n].places = days ? 4 : 5;
 		n++;
-		a = hi + 1;
-		if (n == 8)
-			break;
+	}
+	if (b > jun30) {
+		lo = a > jun30 ? a : jun30 + 1;
+		out[n].p.year = year;
+		out[n].p.kind = PERIOD_HALF;
+		out[n].p.n = 2;
+		out[n].units = (uint64_t)weekdays_between(lo, b) * hundredths *
+		    (days ? 1 : 2);
+		out[n].places = days ? 4 : 5;
+		n++;
 	}
 	return n;
 }
 
-/* per calendar month: covered / days in month × extent / 100, 4 decimals */
+/*
+ * per calendar month: covered / days in month × extent / 100, rounded
+ * half away from zero to 4 decimals: covered × hundredths / days, to the
+ * nearest whole, in units of 10^-4.  mstart[m] is the first day of month
+ * m + 1 of the budget year, mstart[12] the next 1 January.
+ */
 static int
-split_months(long a, long b, rat extent, struct piece *out, int max)
+split_months(long a, long b, uint32_t hundredths, const long mstart[13],
+    int year, struct piece *out)
 {
-	int y, m, d, n = 0;
-	long last, hi;
-	rat q;
+	int m, n = 0;
+	long lo, hi;
+	uint64_t x, dim;
 
-	while (a <= b && n < max) {
-		date_ymd(a, &y, &m, &d);
-		last = date_from_ymd(y, m, days_in_month(y, m));
-		hi = b < last ? b : last;
-		q = rat_mul(rat_make(hi - a + 1, days_in_month(y, m)),
-		    rat_mul(extent, rat_make(1, 100)));
-		out[n].p.year = y;
+	for (m = 0; m < 12 && a <= b; m++) {
+		if (a >= mstart[m + 1])
+			continue;
+		lo = a;
+		hi = b < mstart[m + 1] - 1 ? b : mstart[m + 1] - 1;
+		dim = (uint64_t)(mstart[m + 1] - mstart[m]);
+		x = (uint64_t)(hi - lo + 1) * hundredths;
+		out[n].p.year = year;
 		out[n].p.kind = PERIOD_MONTH;
-		out[n].p.n = m;
-		out[n].qty = rat_make(rat_round_units(q, rat_make(1, 10000)),
-		    10000);
+		out[n].p.n = m + 1;
+		out[n].units = x / dim + (2 * (x % dim) >= dim);
+		out[n].places = 4;
 		n++;
 		a = hi + 1;
 	}
@@ -254,17 +498,26 @@ reject(struct stage *st, const struct csvr *r, const char *col,
 	free(ov);
 }
 
-/* the first field that may be a personal identity number, or -1 */
+/*
+ * The first field that may be a personal identity number, or -1.  Fields
+ * in clear (a bit each) are known not to be one, so pnr_like is spared:
+ * a pseudonym has too many digits, a strict date a '-' after four.
+ * extent_pnr is pnr_like of the extent, worked out with it.
+ */
 static int
-leaked_pnr(const char *const v[NREC])
+leaked_pnr(const char *const v[NREC], unsigned clear, int extent_pnr)
 {
 	int i;
 
 	if (*v[R_PERSON] != '\0' && !pnr_is_pseudonym(v[R_PERSON]))
 		return R_PERSON;
-	for (i = 0; i < NREC; i++)
-		if (pnr_like(v[i]))
+	clear |= 1u << R_PERSON;
+	for (i = 0; i < NREC; i++) {
+		if (clear & 1u << i)
+			continue;
+		if (i == R_EXTENT ? extent_pnr : pnr_like(v[i]))
 			return i;
+	}
 	return -1;
 }
 
@@ -295,6 +548,8 @@ main(int argc, char *argv[])
 	};
 	struct stage st = { 0 };
 	struct dupidx dups = { 0 };
+	struct name_slot *names, *stream_names;
+	struct extent_memo em = { "", 0, 0, 0 };
 	const char *outpath = NULL, *provpath = NULL;
 	const char **files, *v[NREC], *w[NACT], *uom;
 	struct providers *provs;
@@ -302,15 +557,19 @@ main(int argc, char *argv[])
 	struct table *streams;
 	struct atomic *out;
 	struct csvr *r;
-	struct piece pieces[400];
+	struct piece pieces[12];
 	struct period pp;
 	char id[1100], per[PERIOD_LEN], qbuf[RAT_FMTLEN];
-	char hint[256], ysrc[1024];
-	int ch, nfiles, f, i, n, idx[NREC], year = 0, clip = 0, days;
-	long a, b, ylo, yhi;
-	rat extent, qty;
-	uint64_t key;
+	char hint[256], ysrc[8];
+	int ch, nfiles, f, i, n, idx[NREC], year = 0, clip = 0, kind;
+	int start_ok, end_ok, extent_pnr, given;
+	long a, b, ylo, yhi, jun30, mstart[13], sa = 0, sb = 0;
+	uint32_t hundredths;
+	size_t srclen, perlen;
+	rat qty = RAT_ZERO;
+	uint64_t key, h;
 	uint32_t fh;
+	unsigned clear;
 	FILE *fp;
 
 	err_init("alf-normalize");
@@ -341,9 +600,17 @@ main(int argc, char *argv[])
 	files = stage_inputs(argc, argv, &nfiles);
 	ylo = date_from_ymd(year, 1, 1);
 	yhi = date_from_ymd(year, 12, 31);
+	jun30 = date_from_ymd(year, 6, 30);
+	for (i = 0; i < 12; i++)
+		mstart[i] = date_from_ymd(year, i + 1, 1);
+	mstart[12] = yhi + 1;
+	/* every output row of the year carries it: written once */
+	snprintf(ysrc, sizeof ysrc, "%d", year);
 
 	streams = streams_load();
 	provs = providers_load(provpath);
+	names = ecalloc(NAME_CACHE, sizeof *names);
+	stream_names = ecalloc(NAME_CACHE, sizeof *stream_names);
 	/*
 	 * Every header before the first byte out: exit 2 writes nothing, not
 	 * even to standard output (CONTRACTS "Every program").  Standard
@@ -374,27 +641,39 @@ main(int argc, char *argv[])
 			}
 			for (i = 0; i < NREC; i++)
 				v[i] = csvr_field(r, idx[i]);
-			if ((i = leaked_pnr(v)) >= 0) {
+			/* worked out once, used by the checks below in turn */
+			start_ok = date_parse(v[R_START], &sa) == 0;
+			end_ok = date_parse(v[R_END], &sb) == 0;
+			hundredths = 10000;
+			extent_pnr = 0;
+			if (*v[R_EXTENT] != '\0')
+				hundredths = extent_of(&em, v[R_EXTENT],
+				    &extent_pnr);
+			clear = (start_ok ? 1u << R_START : 0) |
+			    (end_ok ? 1u << R_END : 0);
+			if ((i = leaked_pnr(v, clear, extent_pnr)) >= 0) {
 				reject(&st, r, rec_cols[i], NULL, i == R_PERSON ?
 				    "not a pseudonym (20 hex digits)" :
 				    "looks like a personal identity number; "
 				    "records hold pseudonyms only");
 				continue;
 			}
-			if ((uom = table_get(streams, v[R_STREAM])) == NULL) {
+			if ((uom = stream_cached(stream_names, streams,
+			    v[R_STREAM], &kind)) == NULL) {
 				reject(&st, r, "stream", v[R_STREAM],
 				    "not a stream of streams.csv");
 				continue;
 			}
-			if ((prov = provider_lookup(provs, v[R_PROVIDER])) == NULL) {
+			if ((prov = provider_cached(names, provs,
+			    v[R_PROVIDER])) == NULL) {
 				reject(&st, r, "provider_name", v[R_PROVIDER],
 				    "unknown provider; %s", provider_suggest(
 				    provs, v[R_PROVIDER], hint, sizeof hint));
 				continue;
 			}
 			host = NULL;
-			if (*v[R_HOST] != '\0' &&
-			    (host = provider_lookup(provs, v[R_HOST])) == NULL) {
+			if (*v[R_HOST] != '\0' && (host = provider_cached(names,
+			    provs, v[R_HOST])) == NULL) {
 				reject(&st, r, "host_name", v[R_HOST],
 				    "unknown provider; %s", provider_suggest(
 				    provs, v[R_HOST], hint, sizeof hint));
@@ -402,18 +681,20 @@ main(int argc, char *argv[])
 			}
 			if (host == prov)
 				host = NULL;
+			key = 0;
+			if (*v[R_PERSON] != '\0') {
+				key = hash_end(hash_str(hash_str(hash_str(0,
+				    v[R_PERSON]), v[R_STREAM]), prov->id));
+				dup_prefetch(&dups, key);
+			}
 			/* CONTRACTS records.csv: 0 < extent <= 100, two decimals */
-			extent = rat_int(100);
-			if (*v[R_EXTENT] != '\0' &&
-			    (rat_parse(v[R_EXTENT], 0, &extent) < 0 ||
-			    rat_sign(extent) <= 0 ||
-			    rat_cmp(extent, rat_int(100)) > 0 ||
-			    rat_mul(extent, rat_int(100)).d != 1)) {
+			if (hundredths == 0) {
 				reject(&st, r, "extent", v[R_EXTENT],
 				    "not a percentage in (0, 100]");
 				continue;
 			}
 			n = 0;
+			given = 0;
 			if (*v[R_QTY] != '\0') {
 				/* a quantity given by the source: one row */
 				if (rat_parse(v[R_QTY], 0, &qty) < 0 ||
@@ -429,10 +710,10 @@ main(int argc, char *argv[])
 						    "not a period");
 						continue;
 					}
-				} else if (date_parse(v[R_START], &a) == 0) {
+				} else if (start_ok) {
 					int y, m, d;
 
-					date_ymd(a, &y, &m, &d);
+					date_ymd(sa, &y, &m, &d);
 					pp.year = y;
 					pp.kind = PERIOD_HALF;
 					pp.n = m <= 6 ? 1 : 2;
@@ -457,19 +738,21 @@ main(int argc, char *argv[])
 					uom = v[R_UOM];
 				}
 				pieces[0].p = pp;
-				pieces[0].qty = qty;
+				given = 1;
 				n = 1;
 			} else if (*v[R_START] != '\0' || *v[R_END] != '\0') {
-				if (date_parse(v[R_START], &a) < 0) {
+				if (!start_ok) {
 					reject(&st, r, "start", v[R_START],
 					    "not a date YYYY-MM-DD");
 					continue;
 				}
-				if (date_parse(v[R_END], &b) < 0) {
+				if (!end_ok) {
 					reject(&st, r, "end", v[R_END],
 					    "not a date YYYY-MM-DD");
 					continue;
 				}
+				a = sa;
+				b = sb;
 				if (b < a) {
 					reject(&st, r, "end", v[R_END],
 					    "before start %s", v[R_START]);
@@ -488,39 +771,33 @@ main(int argc, char *argv[])
 					a = a < ylo ? ylo : a;
 					b = b > yhi ? yhi : b;
 				}
-				days = strcmp(uom, "days") == 0;
-				if (strcmp(uom, "months") == 0)
-					n = split_months(a, b, extent, pieces, 12);
-				else if (days || strcmp(uom, "weeks") == 0)
-					n = split_halves(a, b, extent, days,
-					    pieces);
-				else {
+				if (kind == U_OTHER) {
 					reject(&st, r, "qty", NULL,
 					    "stream %s counts %s: give a "
 					    "quantity, not dates", v[R_STREAM],
 					    uom);
 					continue;
 				}
+				if (kind == U_MONTHS)
+					n = split_months(a, b, hundredths,
+					    mstart, year, pieces);
+				else
+					n = split_halves(a, b, hundredths,
+					    kind == U_DAYS, jun30, year, pieces);
 				if (*v[R_PERSON] != '\0') {
-					key = hash_str(hash_str(hash_str(
-					    1469598103934665603ULL, v[R_PERSON]),
-					    v[R_STREAM]), prov->id);
-					fh = 0;
-					{
-						uint64_t h = 1469598103934665603ULL;
-
-						/* identical as resolved: SOS and
-						 * Södersjukhuset are one provider */
-						for (i = 0; i < NREC; i++)
-							if (i == R_PROVIDER)
-								h = hash_str(h, prov->id);
-							else if (i == R_HOST)
-								h = hash_str(h, host ?
-								    host->id : "");
-							else if (i != R_SRC)
-								h = hash_str(h, v[i]);
-						fh = (uint32_t)(h ^ (h >> 32));
-					}
+					/* identical as resolved: SOS and
+					 * Södersjukhuset are one provider */
+					h = 0;
+					for (i = 0; i < NREC; i++)
+						if (i == R_PROVIDER)
+							h = hash_str(h, prov->id);
+						else if (i == R_HOST)
+							h = hash_str(h, host ?
+							    host->id : "");
+						else if (i != R_SRC)
+							h = hash_str(h, v[i]);
+					h = hash_end(h);
+					fh = (uint32_t)(h ^ (h >> 32));
 					/* days into the year: fits 16 bits */
 					switch (dup_check(&dups, key, a - ylo,
 					    b - ylo, fh)) {
@@ -542,30 +819,47 @@ main(int argc, char *argv[])
 				continue;
 			}
 			st.accepted++;
+			/*
+			 * a split row's id is src:PERIOD (CONTRACTS), and an
+			 * id is cut to the buffer, as it always was
+			 */
+			srclen = strlen(v[R_SRC]);
+			w[A_ID] = v[R_SRC];
+			if (n > 1 || srclen >= sizeof id) {
+				if (srclen >= sizeof id)
+					srclen = sizeof id - 1;
+				memcpy(id, v[R_SRC], srclen);
+				id[srclen] = '\0';
+				w[A_ID] = id;
+			}
+			w[A_YEAR] = ysrc;
+			w[A_PERIOD] = per;
+			w[A_PROVIDER] = prov->id;
+			w[A_HOST] = host != NULL ? host->id : "";
+			w[A_UNIT] = v[R_UNIT];
+			w[A_CATEGORY] = v[R_CATEGORY];
+			w[A_UNIVERSITY] = v[R_UNIVERSITY];
+			w[A_PERSON] = v[R_PERSON];
+			w[A_SALARY] = v[R_SALARY];
+			w[A_STREAM] = v[R_STREAM];
+			w[A_QTY] = qbuf;
+			w[A_UOM] = uom;
+			w[A_SRC] = v[R_SRC];
 			for (i = 0; i < n; i++) {
 				period_fmt(&pieces[i].p, per, sizeof per);
-				if (n > 1)
-					snprintf(id, sizeof id, "%s:%s",
-					    v[R_SRC], per);
+				if (n > 1 && srclen + 1 < sizeof id) {
+					perlen = strlen(per);
+					if (perlen > sizeof id - srclen - 2)
+						perlen = sizeof id - srclen - 2;
+					id[srclen] = ':';
+					memcpy(id + srclen + 1, per, perlen);
+					id[srclen + 1 + perlen] = '\0';
+				}
+				if (given)
+					rat_fmt(qty, qbuf, sizeof qbuf);
 				else
-					snprintf(id, sizeof id, "%s", v[R_SRC]);
-				snprintf(ysrc, sizeof ysrc, "%d",
-				    pieces[i].p.year);
-				w[A_ID] = id;
-				w[A_YEAR] = ysrc;
-				w[A_PERIOD] = per;
-				w[A_PROVIDER] = prov->id;
-				w[A_HOST] = host != NULL ? host->id : "";
-				w[A_UNIT] = v[R_UNIT];
-				w[A_CATEGORY] = v[R_CATEGORY];
-				w[A_UNIVERSITY] = v[R_UNIVERSITY];
-				w[A_PERSON] = v[R_PERSON];
-				w[A_SALARY] = v[R_SALARY];
-				w[A_STREAM] = v[R_STREAM];
-				w[A_QTY] = rat_fmt(pieces[i].qty, qbuf,
-				    sizeof qbuf);
-				w[A_UOM] = uom;
-				w[A_SRC] = v[R_SRC];
+					fixed_fmt(pieces[i].units,
+					    pieces[i].places, qbuf);
 				csvw_row(fp, w, NACT);
 				st.written++;
 			}
@@ -574,5 +868,9 @@ main(int argc, char *argv[])
 	}
 	atomic_close(out);
 	dup_free(&dups);
+	name_cache_free(names);
+	name_cache_free(stream_names);
+	free(names);
+	free(stream_names);
 	return stage_finish(&st);
 }
