@@ -184,6 +184,9 @@ $(RUN_OUT)/reports/reconcile.txt: $(RUN_OUT)/logs/stages.json | run-check
 	    -o reports/reconcile.txt allocations.csv invoices.csv
 
 RUN_SUMMARY_JQ	= {model: $$model, year: ($$year | tonumber), status: $$status, exit: $$exit, version: $$version, key_sha256: (if $$key_sha256 == "" then null else $$key_sha256 end), records_from_closing: ($$records_from == "yes"), stages: $$stages, pots: $$pots, inputs: $$inputs, reference: $$reference, outputs: $$outputs}
+# pot totals: the allocations' amounts summed per line by bc, exact
+# decimals (awk's numbers are doubles, and money never is one); amounts
+# are kronor with two decimals, >= 0 (CONTRACTS "allocations.csv")
 # sha256 of the files named on standard input, as [{file, sha256}]
 RUN_SHA		= xargs -r sha256sum | jq -R -s 'split("\n") | map(select(length > 0) | capture("^(?<sha256>[0-9a-f]+)  (?<file>.*)$$") | {file, sha256})'
 RUN_DATAFILES	= $(RUN_DATADIR)/streams.csv $(RUN_DATADIR)/model.jq \
@@ -199,10 +202,11 @@ $(RUN_OUT)/summary.json: $(RUN_OUT)/reports/reconcile.txt | run-check
 	    sed 's|^\./||' | LC_ALL=C sort | $(RUN_SHA)) && \
 	pots=$$(jq -r '.lines[]? | select(.pot != null) | [.id, .pot] | @tsv' $(RUN_MODEL_FILE) > logs/pots.tsv && \
 	    awk -F , 'BEGIN { while ((getline l < "logs/pots.tsv") > 0) { split(l, f, "\t"); \
-	            pot[f[1]] = f[2]; order[++n] = f[1] } } \
-	        FNR > 1 { split($$NF, k, "."); sum[$$2] += k[1] * 100 + k[2] } \
-	        END { for (i = 1; i <= n; i++) { l = order[i]; v = sum[l] + 0; kr = int(v / 100); \
-	          printf "%s\t%s\t%.0f.%02d\n", l, pot[l], kr, v - kr * 100 } }' allocations.csv | \
+	            pot[f[1]] = ++n; print "s[" n "] = 0" } } \
+	        FNR > 1 && ($$2 in pot) { print "s[" pot[$$2] "] += " $$NF } \
+	        END { for (i = 1; i <= n; i++) print "s[" i "]" }' allocations.csv | \
+	    BC_LINE_LENGTH=0 bc | paste logs/pots.tsv - | \
+	    awk -F '\t' '{ v = $$3; if (v !~ /\./) v = v ".00"; if (v ~ /^\./) v = "0" v; print $$1 "\t" $$2 "\t" v }' | \
 	    jq -R -s 'split("\n") | map(select(length > 0) | split("\t") | {line: .[0], pot: .[1], allocated: .[2]})') && \
 	jq -n --arg model "$(notdir $(basename $(RUN_MODEL_FILE)))" --arg year "$(RUN_YEAR)" \
 	    --arg status "$$(case $$worst in 0) echo ok;; 1) echo rejects;; *) echo failed;; esac)" \
