@@ -6,7 +6,8 @@ VERSION	:= $(shell git describe --always --dirty --tags 2>/dev/null || echo unkn
 CC	?= cc
 CFLAGS	?= -O2 -g
 WARN	= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
-CPPFLAGS += -Ilib -DALF_VERSION='"$(VERSION)"' -DALF_DATADIR='"$(DATADIR)"'
+CPPFLAGS += -Ilib -DALF_VERSION='"$(VERSION)"' -DALF_DATADIR='"$(DATADIR)"' \
+	    -DALF_BUILD='"CC=$(CC) CFLAGS=$(CFLAGS)"'
 LDLIBS	= -pthread -lcsv -lcrypto $(shell pkg-config --libs libxml-2.0 xlsxwriter 2>/dev/null)
 CPPFLAGS += $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 BUILD	?= build
@@ -27,7 +28,7 @@ $(BUILD)/%.o: %.c $(BUILD)/FLAGS
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -MMD -MP -c -o $@ $<
 
 # rebuild when the version, the data directory or the flags change
-FLAGS_NOW := $(VERSION) $(DATADIR) $(CFLAGS)
+FLAGS_NOW := $(VERSION) $(DATADIR) $(CC) $(CFLAGS)
 FLAGS_OLD := $(shell cat $(BUILD)/FLAGS 2>/dev/null)
 ifneq ($(FLAGS_NOW),$(FLAGS_OLD))
 $(shell mkdir -p $(BUILD) && echo '$(FLAGS_NOW)' > $(BUILD)/FLAGS)

@@ -65,10 +65,29 @@ note(const char *fmt, ...)
 #define ALF_VERSION "unknown"
 #endif
 
+#ifndef ALF_BUILD
+#define ALF_BUILD "unknown"
+#endif
+
 void
 print_version(void)
 {
 	printf("%s %s\n", progname, ALF_VERSION);
+}
+
+/*
+ * What this binary was compiled with, for a closing's MANIFEST (issue 15
+ * "Annual closing": build flags): the programs a closing ran may not be
+ * the ones make would build now.
+ */
+void
+print_build(void)
+{
+#ifdef __VERSION__
+	printf("%s compiler %s\n", ALF_BUILD, __VERSION__);
+#else
+	printf("%s\n", ALF_BUILD);
+#endif
 }
 
 void *

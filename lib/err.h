@@ -27,6 +27,8 @@ void	 diag(const char *file, long line, const char *col, const char *fmt, ...)
 void	 note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* `alf-NAME VERSION` on stdout (--version) */
 void	 print_version(void);
+/* the compiler and flags the binary was built with (--build) */
+void	 print_build(void);
 void	*emalloc(size_t n);
 void	*ecalloc(size_t n, size_t size);
 void	*erealloc(void *p, size_t n);

@@ -82,6 +82,9 @@ stage_option(struct stage *s, int ch, const char *arg, void (*usage)(int))
 	case 'V':
 		print_version();
 		exit(EXIT_OK);
+	case 'B':
+		print_build();
+		exit(EXIT_OK);
 	}
 	return 0;
 }

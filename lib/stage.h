@@ -18,7 +18,8 @@
 	{ "rejects", required_argument, NULL, 'r' }, \
 	{ "quiet", no_argument, NULL, 'q' }, \
 	{ "help", no_argument, NULL, 'h' }, \
-	{ "version", no_argument, NULL, 'V' }
+	{ "version", no_argument, NULL, 'V' }, \
+	{ "build", no_argument, NULL, 'B' }
 
 struct stage {
 	long		 read, accepted, rejected, merged, written;
@@ -42,8 +43,8 @@ void	stage_reject(struct stage *s, const struct csvr *r, const char *col,
 	    const char *value, const char *const *override, const char *fmt, ...)
 	    __attribute__((format(printf, 6, 7)));
 /*
- * One of STAGE_OPTIONS: 1 when ch was one (--help and --version print and
- * exit), 0 for the program's own.
+ * One of STAGE_OPTIONS: 1 when ch was one (--help, --version and --build
+ * print and exit), 0 for the program's own.
  */
 int	stage_option(struct stage *s, int ch, const char *arg,
 	    void (*usage)(int));

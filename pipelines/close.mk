@@ -66,7 +66,7 @@ close:
 	  echo "# formats $$formats"; \
 	  echo "# version $$(git describe --always --dirty --tags 2>/dev/null || echo unknown)"; \
 	  echo "# tool $$($(CLOSE_BIN)/alf-ingest --version)"; \
-	  echo "# build CC=$(CC) CFLAGS=$(CFLAGS) $$($(CC) --version 2>/dev/null | head -n 1)"; \
+	  echo "# build $$($(CLOSE_BIN)/alf-ingest --build)"; \
 	  echo "# made $$(date -u +%Y-%m-%dT%H:%M:%SZ) on $$(uname -n)"; \
 	  for b in ingest normalize allocate invoice report; do \
 	    echo "# program $$(sha256sum $(CLOSE_BIN)/alf-$$b | cut -d' ' -f1) alf-$$b"; done; \

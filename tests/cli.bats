@@ -38,6 +38,24 @@ run_tool() {
 	done
 }
 
+@test "--build: every program says the compiler and flags it was built with" {
+	# a build of its own with flags no other build has, so the line
+	# can only come from the binary
+	b=$BATS_TEST_TMPDIR/b
+	make -s -j2 -C "$ROOT" BUILD="$b/build" BIN="$b/bin" CFLAGS='-O1 -DALF_BUILD_PROBE=1' \
+	    "$b/bin/alf-ingest" "$b/bin/alf-report" > /dev/null
+	for t in ingest report; do
+		run "$b/bin/alf-$t" --build
+		assert_success
+		[[ "$output" =~ ^CC=[^\ ]+\ CFLAGS=-O1\ -DALF_BUILD_PROBE=1\ compiler\ [0-9] ]]
+	done
+	for t in ingest normalize allocate invoice report; do
+		run alf-$t --build
+		assert_success
+		[[ "$output" =~ ^CC=.*\ CFLAGS=.*\ compiler\  ]]
+	done
+}
+
 @test "an unknown option is a usage error (exit 2) on every program" {
 	for t in ingest normalize allocate invoice report; do
 		run alf-$t --no-such-option
