@@ -40,17 +40,18 @@ static const char *const act_cols[NACT] = { "id", "year", "period",
 /*
  * The duplicate index (CONTRACTS: at most 32 bytes per row): a 20-byte
  * entry per row, kept in fixed chunks so the array never holds more than
- * one spare chunk, plus 4-byte bucket heads and a byte of filter each, at
- * most two buckets per row: 30 bytes.  Dates are days into the budget
- * year (a stretch outside it was rejected or clipped before).  Only
- * hashes are kept; a collision between different keys could only make a
- * row look like a duplicate when its dates also overlap and its fields
- * hash alike.
+ * one spare chunk, plus buckets, at most two per row, of 4-byte heads and
+ * a byte of filter each, twelve to a 64-byte line: 20 + 2 × 64 / 12 < 31
+ * bytes.  Dates are days into the budget year (a stretch outside it was
+ * rejected or clipped before).  Only hashes are kept; a collision between
+ * different keys could only make a row look like a duplicate when its
+ * dates also overlap and its fields hash alike.
  *
- * The index outgrows the cache, and walking a bucket is a miss an entry.
- * Nearly every key is new, so each bucket has a filter byte, a bit for
- * every key in it (three bits of key_hi): a clear bit means no entry of
- * the bucket can match, and the walk is skipped.
+ * The index outgrows the cache, and each line or entry it touches is a
+ * miss.  Nearly every key is new, so a bucket's filter has a bit for
+ * every key in it (three bits of key_hi): a clear bit means no entry can
+ * match and the walk is skipped.  A bucket's head and filter share a
+ * line, so a new key costs that one line.
  */
 struct dupent {
 	uint32_t key_lo, key_hi;	/* person, stream, provider */
@@ -59,18 +60,27 @@ struct dupent {
 	uint16_t start, end;
 };
 _Static_assert(sizeof(struct dupent) == 20, "duplicate index: 20 bytes");
-_Static_assert(sizeof(struct dupent) + 2 * (sizeof(uint32_t) +
-    sizeof(uint8_t)) <= 32, "duplicate index: at most 32 bytes a row");
 
 #define DUP_CHUNK	4096
+#define DUP_GROUP	12		/* buckets a line */
 #define DUP_BIT(hi)	((uint8_t)(1u << ((hi) >> 29)))
+/* the bucket in its line, from bits of key_hi the filter does not use */
+#define DUP_SLOT(hi)	((unsigned)((((hi) & 0xffffffu) * DUP_GROUP) >> 24))
+
+struct dupgroup {
+	uint32_t head[DUP_GROUP];
+	uint8_t	 filter[DUP_GROUP];	/* DUP_BIT of every key in the bucket */
+	uint32_t pad;
+};
+_Static_assert(sizeof(struct dupgroup) == 64, "a bucket line: 64 bytes");
+_Static_assert(sizeof(struct dupent) * DUP_GROUP + 2 * sizeof(struct dupgroup)
+    <= 32 * DUP_GROUP, "duplicate index: at most 32 bytes a row");
 
 struct dupidx {
 	struct dupent	**chunk;
 	size_t		  n, nchunk;
-	uint32_t	 *head;
-	uint8_t		 *filter;	/* DUP_BIT of every key in the bucket */
-	size_t		  nhead;
+	struct dupgroup	 *group;
+	size_t		  ngroup;	/* a power of two */
 };
 
 static struct dupent *
@@ -144,24 +154,41 @@ usage(int code)
 
 /*
  * The bytes of one field into h, eight at a time (a byte at a time was a
- * tenth of the row).  The length goes in first, so field boundaries count.
- * Only the duplicate index and the name cache use it, in memory.
+ * tenth of the row).  The length goes in first, so field boundaries count,
+ * and a short tail is read in whole words, overlapping what went before,
+ * never a byte at a time.  Only the duplicate index and the name cache
+ * use it, in memory.
  */
 static uint64_t
 hash_bytes(uint64_t h, const char *s, size_t n)
 {
 	const uint64_t m = 0x9e3779b97f4a7c15ULL;
 	uint64_t w;
+	uint32_t x, y;
+	size_t k;
 
 	h = (h ^ n) * m;
-	for (; n >= 8; s += 8, n -= 8) {
-		memcpy(&w, s, 8);
+	if (n < 8) {
+		if (n >= 4) {
+			memcpy(&x, s, 4);
+			memcpy(&y, s + n - 4, 4);
+			w = (uint64_t)x << 32 | y;
+		} else if (n > 0)
+			w = (uint64_t)(unsigned char)s[0] << 16 |
+			    (uint64_t)(unsigned char)s[n / 2] << 8 |
+			    (unsigned char)s[n - 1];
+		else
+			return h;
+		h = (h ^ w) * m;
+		return h ^ (h >> 32);
+	}
+	for (k = 0; k + 8 <= n; k += 8) {
+		memcpy(&w, s + k, 8);
 		h = (h ^ w) * m;
 		h ^= h >> 32;
 	}
-	if (n > 0) {
-		w = 0;
-		memcpy(&w, s, n);
+	if (k < n) {
+		memcpy(&w, s + n - 8, 8);
 		h = (h ^ w) * m;
 		h ^= h >> 32;
 	}
@@ -315,20 +342,24 @@ fixed_fmt(uint64_t units, int places, char *buf)
 static void
 dup_rehash(struct dupidx *d)
 {
-	size_t i, b;
+	size_t i;
 	struct dupent *e;
+	struct dupgroup *g;
+	void *p;
 
-	free(d->head);
-	free(d->filter);
-	d->nhead = d->nhead ? d->nhead * 2 : 1024;
-	d->head = ecalloc(d->nhead, sizeof *d->head);
-	d->filter = ecalloc(d->nhead, sizeof *d->filter);
+	free(d->group);
+	d->ngroup = d->ngroup ? d->ngroup * 2 : 128;
+	/* line-aligned, so that a bucket is one miss, not two */
+	if (posix_memalign(&p, sizeof *d->group, d->ngroup *
+	    sizeof *d->group) != 0)
+		die(EXIT_IO, "out of memory");
+	d->group = memset(p, 0, d->ngroup * sizeof *d->group);
 	for (i = 0; i < d->n; i++) {
 		e = dup_at(d, i);
-		b = e->key_lo & (d->nhead - 1);
-		e->next = d->head[b];
-		d->head[b] = (uint32_t)(i + 1);
-		d->filter[b] |= DUP_BIT(e->key_hi);
+		g = &d->group[e->key_lo & (d->ngroup - 1)];
+		e->next = g->head[DUP_SLOT(e->key_hi)];
+		g->head[DUP_SLOT(e->key_hi)] = (uint32_t)(i + 1);
+		g->filter[DUP_SLOT(e->key_hi)] |= DUP_BIT(e->key_hi);
 	}
 }
 
@@ -338,14 +369,15 @@ dup_check(struct dupidx *d, uint64_t key, long start, long end,
     uint32_t fields)
 {
 	uint32_t i, lo = (uint32_t)key, hi = (uint32_t)(key >> 32);
+	unsigned slot = DUP_SLOT(hi);
 	struct dupent *e;
-	size_t b;
+	struct dupgroup *g;
 
-	if (d->nhead == 0)
+	if (d->ngroup == 0)
 		dup_rehash(d);
-	b = lo & (d->nhead - 1);
-	if (d->filter[b] & DUP_BIT(hi))
-		for (i = d->head[b]; i != 0; i = e->next) {
+	g = &d->group[lo & (d->ngroup - 1)];
+	if (g->filter[slot] & DUP_BIT(hi))
+		for (i = g->head[slot]; i != 0; i = e->next) {
 			e = dup_at(d, i - 1);
 			if (e->key_lo == lo && e->key_hi == hi &&
 			    e->start <= end && start <= e->end)
@@ -363,28 +395,21 @@ dup_check(struct dupidx *d, uint64_t key, long start, long end,
 	e->start = (uint16_t)start;
 	e->end = (uint16_t)end;
 	e->fields = fields;
-	e->next = d->head[b];
-	d->head[b] = (uint32_t)d->n;
-	d->filter[b] |= DUP_BIT(hi);
-	if (d->n > d->nhead)
+	e->next = g->head[slot];
+	g->head[slot] = (uint32_t)d->n;
+	g->filter[slot] |= DUP_BIT(hi);
+	if (d->n > d->ngroup * DUP_GROUP)
 		dup_rehash(d);
 	return 0;
 }
 
-/*
- * A check touches its bucket's head and filter, far apart in memory:
- * fetched early, while the rest of the row is worked out.  A hint only.
- */
+/* a check's line, fetched while the rest of the row is worked out */
 static void
 dup_prefetch(const struct dupidx *d, uint64_t key)
 {
-	size_t b;
-
-	if (d->nhead != 0) {
-		b = (uint32_t)key & (d->nhead - 1);
-		__builtin_prefetch(&d->head[b], 1);
-		__builtin_prefetch(&d->filter[b], 1);
-	}
+	if (d->ngroup != 0)
+		__builtin_prefetch(&d->group[(uint32_t)key &
+		    (d->ngroup - 1)], 1);
 }
 
 static void
@@ -395,8 +420,7 @@ dup_free(struct dupidx *d)
 	for (i = 0; i < d->nchunk; i++)
 		free(d->chunk[i]);
 	free(d->chunk);
-	free(d->head);
-	free(d->filter);
+	free(d->group);
 }
 
 /*
@@ -641,6 +665,17 @@ main(int argc, char *argv[])
 			}
 			for (i = 0; i < NREC; i++)
 				v[i] = csvr_field(r, idx[i]);
+			/*
+			 * The duplicate key first, so that its line of the
+			 * index is on its way while the row is checked.
+			 */
+			prov = provider_cached(names, provs, v[R_PROVIDER]);
+			key = 0;
+			if (prov != NULL && *v[R_PERSON] != '\0') {
+				key = hash_end(hash_str(hash_str(hash_str(0,
+				    v[R_PERSON]), v[R_STREAM]), prov->id));
+				dup_prefetch(&dups, key);
+			}
 			/* worked out once, used by the checks below in turn */
 			start_ok = date_parse(v[R_START], &sa) == 0;
 			end_ok = date_parse(v[R_END], &sb) == 0;
@@ -664,8 +699,7 @@ main(int argc, char *argv[])
 				    "not a stream of streams.csv");
 				continue;
 			}
-			if ((prov = provider_cached(names, provs,
-			    v[R_PROVIDER])) == NULL) {
+			if (prov == NULL) {
 				reject(&st, r, "provider_name", v[R_PROVIDER],
 				    "unknown provider; %s", provider_suggest(
 				    provs, v[R_PROVIDER], hint, sizeof hint));
@@ -681,12 +715,6 @@ main(int argc, char *argv[])
 			}
 			if (host == prov)
 				host = NULL;
-			key = 0;
-			if (*v[R_PERSON] != '\0') {
-				key = hash_end(hash_str(hash_str(hash_str(0,
-				    v[R_PERSON]), v[R_STREAM]), prov->id));
-				dup_prefetch(&dups, key);
-			}
 			/* CONTRACTS records.csv: 0 < extent <= 100, two decimals */
 			if (hundredths == 0) {
 				reject(&st, r, "extent", v[R_EXTENT],
