@@ -41,10 +41,16 @@ k=$d/bench.key
 [ -f $k ] || { head -c 32 /dev/urandom > $k; chmod 600 $k; }
 rm -rf $d/run $d/run-*.wall $d/run-*.err $d/run-*.out
 mkdir -p $d/run
+# the machine's busy and idle CPU ticks (/proc/stat), to tell this run's
+# CPU from other people's on a shared machine
+ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat; }
 load=$(cut -d ' ' -f 1-3 /proc/loadavg)
+t0=$(ticks)
 s=$(date +%s.%N)
-printf '%s %s\n' "$@" | xargs -P "$NATIONAL_JOBS" -n 2 sh bench/national-run.sh one
+printf '%s %s\n' "$@" | /usr/bin/time -f '%e %U %S' -o $d/runs.time \
+    xargs -P "$NATIONAL_JOBS" -n 2 sh bench/national-run.sh one
 e=$(date +%s.%N)
+t1=$(ticks)
 load_end=$(cut -d ' ' -f 1-3 /proc/loadavg)
 
 # one line per step: region stage rows wall user sys maxrss_kib
@@ -127,4 +133,11 @@ awk -F '\t' -v s=$s -v e=$e -v rows=$NATIONAL_ROWS '{ c += $5 + $6 }
 	printf "national year: %.2f s wall (goal 15 s: %s), %.2f s cpu in the steps\n", w,
 	    (w < 15 ? sprintf("met, %.2f s under", 15 - w) : sprintf("not met, %.2f s over, %.1fx the goal", w - 15, w / 15)), c
 	printf "throughput: %.0f placement rows per second of wall, %.0f per cpu second\n", rows / w, rows / c }' $t
+set -- $t0 $t1 $(tail -n 1 $d/runs.time)
+awk -F '\t' -v hz=$(getconf CLK_TCK) -v b0=$1 -v i0=$2 -v b1=$3 -v i1=$4 -v ru=$6 -v rs=$7 '
+    { c += $5 + $6 }
+    END { busy = (b1 - b0) / hz; idle = (i1 - i0) / hz; ours = ru + rs
+	printf "machine during the runs: %.1f s cpu busy, %.1f s idle; the seven make runs used %.1f s" \
+	    " (%.1f s in the steps, %.1f s make, jq, sha256sum); other processes about %.1f s\n",
+	    busy, idle, ours, c, ours - c, (busy > ours ? busy - ours : 0) }' $t
 exit $bad
