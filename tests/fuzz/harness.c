@@ -73,6 +73,11 @@ print_version(void)
 {
 }
 
+void
+print_build(void)
+{
+}
+
 /*
  * What the library allocates through emalloc and friends is tracked, and
  * free() is wrapped (-Wl,--wrap=free) to forget it, so fuzz_reset() can
