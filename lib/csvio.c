@@ -27,6 +27,7 @@ struct row {
 	int	 n, ncap;
 	long	 line;
 	int	 bad;
+	int	 checked;	/* the row check's answer (csvr_set_check) */
 };
 
 struct csvr {
@@ -45,6 +46,7 @@ struct csvr {
 	struct row	 out;		/* the row handed to the caller */
 	struct row	 hdr;
 	int		 flags;
+	int		(*check)(const char *, size_t);
 	char		*xbuf;		/* a line with its guards rewritten */
 	size_t		 xcap;
 	long		 nrows;		/* data rows handed out */
@@ -300,6 +302,8 @@ next_row(struct csvr *r, struct row *into)
 	tmp = *into;
 	*into = r->done[r->qhead];
 	r->done[r->qhead++] = tmp;
+	/* in the reading thread, once it runs: off the program's path */
+	into->checked = r->check == NULL || r->check(into->buf, into->len);
 	return 1;
 }
 
@@ -633,6 +637,20 @@ csvr_cell(const struct csvr *r, int col, size_t *len)
 	}
 	*len = (col + 1 < w->n ? w->off[col + 1] : w->len) - w->off[col] - 1;
 	return w->buf + w->off[col];
+}
+
+void
+csvr_set_check(struct csvr *r, int (*check)(const char *, size_t))
+{
+	if (r->threaded || r->nsync > 0)
+		die(EXIT_IO, "%s: a row check set after the first row", r->name);
+	r->check = check;
+}
+
+int
+csvr_checked(const struct csvr *r)
+{
+	return r->out.checked;
 }
 
 const char *

@@ -54,6 +54,15 @@ const char	*csvr_cell(const struct csvr *r, int col, size_t *len);
  * check over the row, as UTF-8's, runs once, not once a field)
  */
 const char	*csvr_row_bytes(const struct csvr *r, size_t *len);
+/*
+ * A check on each row's bytes (as csvr_row_bytes has them), run where the
+ * row is parsed: in the reading thread once there is one, beside the
+ * program's work.  Set it before the first csvr_next.  csvr_checked is
+ * its answer for the current row (1 without a check).
+ */
+void		 csvr_set_check(struct csvr *r, int (*check)(const char *,
+		    size_t));
+int		 csvr_checked(const struct csvr *r);
 long		 csvr_line(const struct csvr *r);
 int		 csvr_bad(const struct csvr *r);
 

@@ -184,6 +184,17 @@ pnr_canon(const char *s, int year, char out[PNR_LEN + 1], const char **why)
 	return 0;
 }
 
+struct pnr_key *
+pnr_key_clone(const struct pnr_key *k)
+{
+	struct pnr_key *c = ecalloc(1, sizeof *c);
+
+	/* the context keeps the key; the bytes stay with the original */
+	if ((c->mac = EVP_MAC_CTX_dup(k->mac)) == NULL)
+		die(EXIT_IO, "HMAC-SHA-256: cannot copy the key's context");
+	return c;
+}
+
 void
 pnr_pseudonym(const struct pnr_key *k, const char digits[PNR_LEN],
     char out[PSEUDONYM_LEN + 1])

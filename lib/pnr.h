@@ -23,6 +23,11 @@ struct pnr_key;
  * none, it cannot be read, it is empty, or group or others may read it.
  */
 struct pnr_key	*pnr_key_load(const char *path);
+/*
+ * The same key with a MAC context of its own, for another thread: one
+ * context must never be used by two threads at once.
+ */
+struct pnr_key	*pnr_key_clone(const struct pnr_key *k);
 
 /*
  * Canonicalise s (10 or 12 digits, `-` or `+`, with or without century)

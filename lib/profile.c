@@ -36,16 +36,7 @@ struct pmap {
 	char		*last_key;
 	size_t		 last_cap;
 	const char	*last_val;
-	/*
-	 * every value looked up so far, known or not, up to MEMO_MAX: an
-	 * export holds a few hundred distinct course codes and programmes,
-	 * and a value no map knows would otherwise be folded on each row
-	 */
-	struct table	*memo;
 };
-
-#define MEMO_MAX	8192
-static const char memo_miss[] = "";	/* a value the map does not know */
 
 /* an operand: a variable, or a literal (var -1) */
 struct atom {
@@ -668,28 +659,20 @@ static const char *
 map_get(struct pmap *m, const char *key)
 {
 	const char *v;
-	char *k;
+	char buf[256], *k;
 	size_t n;
-
-	void **slot = NULL;
-	int created;
 
 	if (m->last_key != NULL && strcmp(m->last_key, key) == 0)
 		return m->last_val;
-	if (m->memo == NULL)
-		m->memo = table_new();
-	if ((v = table_get(m->memo, key)) != NULL)
-		v = v == memo_miss ? NULL : v;
-	else {
-		if (table_len(m->memo) < MEMO_MAX)
-			slot = table_slot(m->memo, key, &created);
-		if ((v = table_get(m->exact, key)) == NULL) {
+	if ((v = table_get(m->exact, key)) == NULL) {
+		/* folded on the stack: a miss costs no allocation */
+		if ((k = name_fold_into(key, buf, sizeof buf)) != NULL)
+			v = table_get(m->folded, k);
+		else {
 			k = name_fold(key);
 			v = table_get(m->folded, k);
 			free(k);
 		}
-		if (slot != NULL)
-			*slot = (void *)(v != NULL ? v : memo_miss);
 	}
 	if ((n = strlen(key) + 1) > m->last_cap) {
 		m->last_cap = n * 2;

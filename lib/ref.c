@@ -88,10 +88,9 @@ fold_c3(unsigned char c)
 	return c >= 0x80 && c <= 0xBF ? map[c - 0x80] : '?';
 }
 
-char *
-name_fold(const char *s)
+static void
+fold_to(char *o, const char *s)
 {
-	char *out = emalloc(strlen(s) + 1), *o = out;
 	const unsigned char *p = (const unsigned char *)s;
 	int space = 0;
 
@@ -116,7 +115,25 @@ name_fold(const char *s)
 			*o++ = (char)tolower(*p);
 	}
 	*o = '\0';
+}
+
+char *
+name_fold(const char *s)
+{
+	char *out = emalloc(strlen(s) + 1);
+
+	fold_to(out, s);
 	return out;
+}
+
+char *
+name_fold_into(const char *s, char *buf, size_t len)
+{
+	/* the fold is never longer than s */
+	if (strlen(s) >= len)
+		return NULL;
+	fold_to(buf, s);
+	return buf;
 }
 
 static char *

@@ -45,6 +45,8 @@ char	*provider_suggest(const struct providers *p, const char *name,
 	    char *buf, size_t len);
 /* fold for name matching: lowercase, accents dropped, spaces collapsed */
 char	*name_fold(const char *s);
+/* the same into buf, or NULL when s is len bytes or longer */
+char	*name_fold_into(const char *s, char *buf, size_t len);
 
 /* Luhn over a string of digits (org numbers, personal identity numbers) */
 int	luhn_ok(const char *digits);

@@ -20,6 +20,7 @@
 #include "date.h"
 #include "decode.h"
 #include "err.h"
+#include "handoff.h"
 #include "money.h"
 #include "pnr.h"
 #include "profile.h"
@@ -245,6 +246,22 @@ struct run {
 	FILE			*names;		/* --names, or NULL */
 	struct table		*named;		/* persons already named */
 	struct pvals		 pv;
+	/* a row's personal identity numbers, checked: value and digits */
+	const char		**pnrval;
+	char			(*digits)[PNR_LEN + 1];
+	int			*tag;		/* an output's number, or -1 */
+	/*
+	 * The writing thread (row_send, write_rows): pseudonyms and rows
+	 * are made there, beside the next rows' decoding.  Only it touches
+	 * fp, names, named and wkey once it runs.
+	 */
+	struct handoff		*writer;
+	FILE			*fp;
+	struct pnr_key		*wkey;
+	const char		**wv;
+	char			(*wps)[PSEUDONYM_LEN + 1];
+	char			 wlast[PNR_LEN], wlastps[PSEUDONYM_LEN + 1];
+	int			 whave;
 	int			 row_year;	/* the row's budget year, or 0 */
 	int			 vstart, vperiod;	/* their variables */
 };
@@ -263,6 +280,7 @@ profile_open(struct run *x, const char *file)
 			die(EXIT_USAGE, "%s:1: header is not %s text", file,
 			    decode_encoding_name(used));
 	profile_bind(x->p, r);
+	csvr_set_check(r, utf8_valid_len);
 	return r;
 }
 
@@ -436,19 +454,142 @@ src_fmt(char *buf, size_t len, const char *name, long line)
 	buf[n] = '\0';
 }
 
+/* the checked number whose value s is (by pointer: aliases too), or -1 */
+static int
+pnr_of(const struct run *x, const char *s, int npnr)
+{
+	int k;
+
+	for (k = 0; k < npnr; k++)
+		if (s == x->pnrval[k])
+			return k;
+	return -1;
+}
+
+/* a field of a row record: 'T' and the text, or 'P' and a number's digits */
+static char *
+put_field(const struct run *x, char *o, int k, const char *s)
+{
+	size_t n;
+
+	if (k >= 0) {
+		*o++ = 'P';
+		memcpy(o, x->digits[k], PNR_LEN);
+		return o + PNR_LEN;
+	}
+	*o++ = 'T';
+	n = strlen(s) + 1;
+	memcpy(o, s, n);
+	return o + n;
+}
+
+/*
+ * Hand an accepted row to the writing thread: its n fields (tag[i] says
+ * which are numbers still to become pseudonyms), and the person and name
+ * for --names when person is not NULL.
+ */
+static void
+row_send(struct run *x, const char *const *v, int n, int npnr,
+    const char *person, const char *name)
+{
+	size_t need = 3 + 2 * (PNR_LEN + 2);
+	char *buf, *o;
+	int i;
+
+	for (i = 0; i < n; i++)
+		need += strlen(v[i]) + PNR_LEN + 2;
+	if (person != NULL)
+		need += strlen(person) + strlen(name) + 2;
+	o = buf = handoff_room(x->writer, need);
+	*o++ = (char)(n & 0xff);
+	*o++ = (char)(n >> 8);
+	for (i = 0; i < n; i++)
+		o = put_field(x, o, i < x->p->nout ? x->tag[i] : -1, v[i]);
+	*o++ = person != NULL;
+	if (person != NULL) {
+		o = put_field(x, o, pnr_of(x, person, npnr), person);
+		o = put_field(x, o, pnr_of(x, name, npnr), name);
+	}
+	handoff_add(x->writer, (size_t)(o - buf));
+}
+
+/* one field of a row record, a number as its pseudonym into ps */
+static const char *
+take_field(struct run *x, const char **p, char ps[PSEUDONYM_LEN + 1])
+{
+	const char *s = *p + 1;
+
+	if (**p == 'T') {
+		*p = s + strlen(s) + 1;
+		return s;
+	}
+	/* a row's number is often its person and its name's person */
+	if (!x->whave || memcmp(x->wlast, s, PNR_LEN) != 0) {
+		pnr_pseudonym(x->wkey, s, x->wlastps);
+		memcpy(x->wlast, s, PNR_LEN);
+		x->whave = 1;
+	}
+	memcpy(ps, x->wlastps, PSEUDONYM_LEN + 1);
+	*p = s + PNR_LEN;
+	return ps;
+}
+
+/* the writing thread: a batch of row records to the output and --names */
+static void
+write_rows(char *buf, size_t len, void *arg)
+{
+	struct run *x = arg;
+	const char *p = buf, *end = buf + len, *person, *name;
+	void **slot;
+	int i, n, created;
+
+	while (p < end) {
+		n = (unsigned char)p[0] | (unsigned char)p[1] << 8;
+		p += 2;
+		for (i = 0; i < n; i++)
+			x->wv[i] = take_field(x, &p, x->wps[i]);
+		if (*p++) {
+			person = take_field(x, &p, x->wps[n]);
+			name = take_field(x, &p, x->wps[n + 1]);
+			slot = table_slot(x->named, person, &created);
+			if (created) {
+				csvw_field(x->names, person, 1);
+				csvw_field(x->names, name, 0);
+				csvw_end(x->names);
+			}
+			*slot = x;
+		}
+		csvw_row(x->fp, x->wv, n);
+	}
+	/* the digits of the numbers do not outlive their rows */
+	explicit_bzero(buf, len);
+	explicit_bzero(x->wlast, sizeof x->wlast);
+	x->whave = 0;
+}
+
+/* die() while the writing thread runs: it finishes before exit's flush */
+static struct handoff *running_writer;
+
+static void
+writer_at_exit(void)
+{
+	if (running_writer != NULL && !handoff_in_consumer(running_writer)) {
+		handoff_end(running_writer);
+		running_writer = NULL;
+	}
+}
+
 /* one row of a profile's layout: written, or rejected with the reason */
 static void
-profile_row(struct run *x, struct csvr *r, int neff, FILE *fp)
+profile_row(struct run *x, struct csvr *r, int neff)
 {
 	struct profile *p = x->p;
 	const char *v[NFIELDS + 1], *col, *val, *why, *map;
-	char src[1024], digits[PNR_LEN + 1], pseud[PSEUDONYM_LEN + 1];
-	char esc[256], *cell;
+	char src[1024], esc[256], *cell;
 	int i, n = csvr_nfields(r), var, person = -1, name = -1, misencoded;
+	int npnr, named;
 	size_t len;
 	struct pcolumn *c;
-	void **slot;
-	int created;
 
 	x->row_year = 0;
 	if (csvr_bad(r)) {
@@ -462,9 +603,8 @@ profile_row(struct run *x, struct csvr *r, int neff, FILE *fp)
 		reject(x, r, NULL, NULL, "expected %d fields, found %d", neff, n);
 		return;
 	}
-	/* the whole row at once; the field only when there is a bad byte */
-	val = csvr_row_bytes(r, &len);
-	misencoded = !utf8_valid_len(val, len);
+	/* the whole row at once; each field only when there is a bad byte */
+	misencoded = !csvr_checked(r);	/* utf8_valid_len, profile_open */
 	for (i = 0; misencoded && i < n; i++) {
 		val = csvr_cell(r, i, &len);
 		if (utf8_valid_len(val, len))
@@ -499,22 +639,28 @@ profile_row(struct run *x, struct csvr *r, int neff, FILE *fp)
 		    "not in the profile's map %s", map);
 		return;
 	}
-	/* personal identity numbers: canonical, checked, then pseudonyms */
+	/*
+	 * personal identity numbers: canonical and checked here; their
+	 * pseudonyms are made where the row is written (row_send)
+	 */
+	npnr = 0;
 	for (i = 0; i < p->ncols; i++) {
 		c = &p->cols[i];
 		var = c->vi;
 		if (c->type != T_PNR || c->idx < 0 || *x->pv.v[var] == '\0')
 			continue;
-		if (pnr_canon(x->pv.v[var], x->row_year, digits, &why) < 0) {
+		if (pnr_canon(x->pv.v[var], x->row_year, x->digits[npnr],
+		    &why) < 0) {
 			reject(x, r, c->header, NULL, "%s", why);
 			return;
 		}
-		pnr_pseudonym(x->key, digits, pseud);
-		pvals_set(&x->pv, var, pseud);
-		memset(digits, 0, sizeof digits);
+		x->pnrval[npnr++] = x->pv.v[var];
 	}
 	for (i = 0; i < p->nout; i++) {
 		v[i] = x->pv.v[p->outvar[i]];
+		/* a number checks as the pseudonym it will be */
+		if ((x->tag[i] = pnr_of(x, v[i], npnr)) >= 0)
+			v[i] = "00000000000000000000";
 		if (p->required[i] && *v[i] == '\0') {
 			reject(x, r, p->out[i], NULL, "empty");
 			return;
@@ -531,23 +677,16 @@ profile_row(struct run *x, struct csvr *r, int neff, FILE *fp)
 		    why);
 		return;
 	}
+	n = p->nout;
 	if (p->records) {
 		src_fmt(src, sizeof src, csvr_name(r), csvr_line(r));
-		v[NFIELDS] = src;
-		csvw_row(fp, v, NFIELDS + 1);
-	} else
-		csvw_row(fp, v, p->nout);
-	/* DOMAIN 4.5.4–4.5.6: the names some invoices must show */
-	if (x->names != NULL && name >= 0 && person >= 0 &&
-	    *x->pv.v[name] != '\0' && *x->pv.v[person] != '\0') {
-		slot = table_slot(x->named, x->pv.v[person], &created);
-		if (created) {
-			csvw_field(x->names, x->pv.v[person], 1);
-			csvw_field(x->names, x->pv.v[name], 0);
-			csvw_end(x->names);
-		}
-		*slot = x;
+		v[n++] = src;
 	}
+	/* DOMAIN 4.5.4–4.5.6: the names some invoices must show */
+	named = x->names != NULL && name >= 0 && person >= 0 &&
+	    *x->pv.v[name] != '\0' && *x->pv.v[person] != '\0';
+	row_send(x, v, n, npnr, named ? x->pv.v[person] : NULL,
+	    named ? x->pv.v[name] : NULL);
 	x->st->accepted++;
 	x->st->written++;
 }
@@ -572,6 +711,15 @@ ingest_profile(struct run *x, FILE *fp, const char *const *files,
 	pvals_init(&x->pv, p);
 	x->vstart = profile_var(p, "start");
 	x->vperiod = profile_var(p, "period");
+	x->pnrval = ecalloc(p->ncols, sizeof *x->pnrval);
+	x->digits = ecalloc(p->ncols, sizeof *x->digits);
+	x->tag = ecalloc(p->nout + 1, sizeof *x->tag);
+	x->wv = ecalloc(p->nout + 1, sizeof *x->wv);
+	x->wps = ecalloc(p->nout + 3, sizeof *x->wps);
+	x->fp = fp;
+	x->wkey = x->key != NULL ? pnr_key_clone(x->key) : NULL;
+	x->writer = running_writer = handoff_start(write_rows, x);
+	atexit(writer_at_exit);
 	for (f = 0; f < nfiles; f++) {
 		r = f == 0 ? first : profile_open(x, files[f]);
 		for (neff = csvr_ncols(r); neff > 0 &&
@@ -585,10 +733,13 @@ ingest_profile(struct run *x, FILE *fp, const char *const *files,
 			if (blank)
 				continue;
 			x->st->read++;
-			profile_row(x, r, neff, fp);
+			profile_row(x, r, neff);
 		}
 		csvr_close(r);
 	}
+	running_writer = NULL;
+	handoff_end(x->writer);
+	explicit_bzero(x->digits, p->ncols * sizeof *x->digits);
 }
 
 static int
