@@ -666,6 +666,31 @@ csvr_line(const struct csvr *r)
 	return r->out.line;
 }
 
+char *
+csvr_where(const struct csvr *r, char *buf, size_t len)
+{
+	char digits[24];
+	size_t n = strlen(r->name), k = 0;
+	long line = r->out.line;
+
+	if (len < sizeof digits + 2) {
+		*buf = '\0';
+		return buf;
+	}
+	do {
+		digits[k++] = (char)('0' + line % 10);
+		line /= 10;
+	} while (line > 0 && k < sizeof digits);
+	if (n + k + 2 > len)
+		n = len > k + 2 ? len - k - 2 : 0;
+	memcpy(buf, r->name, n);
+	buf[n++] = ':';
+	while (k > 0)
+		buf[n++] = digits[--k];
+	buf[n] = '\0';
+	return buf;
+}
+
 int
 csvr_bad(const struct csvr *r)
 {

@@ -64,6 +64,8 @@ void		 csvr_set_check(struct csvr *r, int (*check)(const char *,
 		    size_t));
 int		 csvr_checked(const struct csvr *r);
 long		 csvr_line(const struct csvr *r);
+/* FILE:LINE of the current row into buf (without printf: once a row) */
+char		*csvr_where(const struct csvr *r, char *buf, size_t len);
 int		 csvr_bad(const struct csvr *r);
 
 /* Writing: minimal RFC 4180 quoting, comma, LF. */

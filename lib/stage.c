@@ -57,8 +57,8 @@ stage_reject(struct stage *s, const struct csvr *r, const char *col,
 		csvw_field(fp, override != NULL && c >= 0 && override[c] != NULL ?
 		    override[c] : csvr_field(r, c), i == 0);
 	}
-	snprintf(src, sizeof src, "%s:%ld", csvr_name(r), csvr_line(r));
 	csvw_field(fp, reason, s->rej_ncols == 0);
+	csvr_where(r, src, sizeof src);
 	csvw_field(fp, src, 0);
 	csvw_end(fp);
 }

@@ -223,9 +223,7 @@ ingest_records(struct stage *st, FILE *fp, const char *const *files,
 				    why);
 				continue;
 			}
-			snprintf(src, sizeof src, "%s:%ld", csvr_name(r),
-			    csvr_line(r));
-			v[NFIELDS] = src;
+			v[NFIELDS] = csvr_where(r, src, sizeof src);
 			csvw_row(fp, v, NFIELDS + 1);
 			st->accepted++;
 			st->written++;
@@ -434,25 +432,6 @@ row_year(const struct run *x)
 	return 0;
 }
 
-/* FILE:LINE without printf, once a row (it shows in the benchmark) */
-static void
-src_fmt(char *buf, size_t len, const char *name, long line)
-{
-	char digits[24];
-	size_t n = strlen(name), k = 0;
-
-	do {
-		digits[k++] = (char)('0' + line % 10);
-		line /= 10;
-	} while (line > 0);
-	if (n + k + 2 > len)
-		n = len - k - 2;
-	memcpy(buf, name, n);
-	buf[n++] = ':';
-	while (k > 0)
-		buf[n++] = digits[--k];
-	buf[n] = '\0';
-}
 
 /* the checked number whose value s is (by pointer: aliases too), or -1 */
 static int
@@ -679,8 +658,7 @@ profile_row(struct run *x, struct csvr *r, int neff)
 	}
 	n = p->nout;
 	if (p->records) {
-		src_fmt(src, sizeof src, csvr_name(r), csvr_line(r));
-		v[n++] = src;
+		v[n++] = csvr_where(r, src, sizeof src);
 	}
 	/* DOMAIN 4.5.4–4.5.6: the names some invoices must show */
 	named = x->names != NULL && name >= 0 && person >= 0 &&

@@ -1424,6 +1424,21 @@ read_allocations(struct inv *iv, struct stage *st, const char *path,
 	csvr_close(r);
 }
 
+static int
+has_detail_lines(const struct inv *iv)
+{
+	const struct mline *m;
+	size_t k;
+
+	for (k = 0; k < table_len(iv->mlines); k++) {
+		m = table_val(iv->mlines, k);
+		if (strcmp(m->detail, "person") == 0 ||
+		    strcmp(m->detail, "category") == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * activities.csv: configuration for the detail lines and recharges, read
  * as a stream: each row goes into the sums that need it and is gone.
@@ -1433,15 +1448,30 @@ read_activities(struct inv *iv, const char *path)
 {
 	static const char *need[] = { "id", "year", "period", "provider",
 	    "stream", "qty", "uom", NULL };
-	struct csvr *r = csvr_open(path, ',');
+	enum { C_ID, C_YEAR, C_PERIOD, C_PROVIDER, C_STREAM, C_QTY, C_UOM,
+	    C_HOST, C_CATEGORY, C_UNIVERSITY, C_PERSON, C_SALARY, NC };
+	static const char *cols[NC] = { "id", "year", "period", "provider",
+	    "stream", "qty", "uom", "host", "category", "university", "person",
+	    "salary" };
+	struct csvr *r;
 	struct act x;
 	struct period pp;
 	char src[512];
 	size_t k;
-	int i;
+	int i, c[NC];
 
+	if (iv->nrrules == 0 && !has_detail_lines(iv)) {
+		/* nothing would use them: a region's millions are not read */
+		note("--activities: the model has no detail lines and no "
+		    "recharges; not read");
+		return;
+	}
+	r = csvr_open(path, ',');
 	for (i = 0; need[i] != NULL; i++)
 		csvr_require(r, need[i]);
+	/* the columns once, not a search of the header per field per row */
+	for (i = 0; i < NC; i++)
+		c[i] = csvr_col(r, cols[i]);
 	iv->have_acts = 1;
 	iv->dbuckets = table_new();
 	iv->dindex = table_new();
@@ -1456,27 +1486,27 @@ read_activities(struct inv *iv, const char *path)
 		    sizeof *iv->dlines);
 		iv->dlines[iv->ndlines++] = m;
 	}
-#define F(name) csvr_field(r, csvr_col(r, name))
+#define F(col) csvr_field(r, c[col])
 	while (csvr_next(r)) {
 		if (csvr_bad(r) || csvr_nfields(r) != csvr_ncols(r) ||
-		    period_parse(F("period"), &pp) < 0 ||
-		    rat_parse(F("qty"), 0, &x.qty) < 0 || rat_sign(x.qty) < 0)
+		    period_parse(F(C_PERIOD), &pp) < 0 ||
+		    rat_parse(F(C_QTY), 0, &x.qty) < 0 || rat_sign(x.qty) < 0)
 			die(EXIT_USAGE, "%s:%ld: not an activity row of the "
 			    "contract", path, csvr_line(r));
-		x.year = atoi(F("year"));
-		x.id = F("id");
-		x.period = F("period");
-		x.provider = F("provider");
-		x.host = F("host");
-		x.category = F("category");
-		x.university = F("university");
-		x.person = F("person");
-		x.salary = F("salary");
-		x.stream = F("stream");
-		x.uom = F("uom");
-		snprintf(src, sizeof src, "%s:%ld", path, csvr_line(r));
+		x.year = atoi(F(C_YEAR));
+		x.id = F(C_ID);
+		x.period = F(C_PERIOD);
+		x.provider = F(C_PROVIDER);
+		x.host = F(C_HOST);
+		x.category = F(C_CATEGORY);
+		x.university = F(C_UNIVERSITY);
+		x.person = F(C_PERSON);
+		x.salary = F(C_SALARY);
+		x.stream = F(C_STREAM);
+		x.uom = F(C_UOM);
 		detail_take(iv, &x);
-		recharge_take(iv, &x, src);
+		if (iv->nrrules > 0)
+			recharge_take(iv, &x, csvr_where(r, src, sizeof src));
 	}
 #undef F
 	csvr_close(r);
