@@ -186,7 +186,10 @@ $(RUN_OUT)/reports/reconcile.txt: $(RUN_OUT)/logs/stages.json | run-check
 RUN_SUMMARY_JQ	= {model: $$model, year: ($$year | tonumber), status: $$status, exit: $$exit, version: $$version, key_sha256: (if $$key_sha256 == "" then null else $$key_sha256 end), records_from_closing: ($$records_from == "yes"), stages: $$stages, pots: $$pots, inputs: $$inputs, reference: $$reference, outputs: $$outputs}
 # pot totals: the allocations' amounts summed per line by bc, exact
 # decimals (awk's numbers are doubles, and money never is one); amounts
-# are kronor with two decimals, >= 0 (CONTRACTS "allocations.csv")
+# are kronor with two decimals, >= 0 (CONTRACTS "allocations.csv").  An
+# internal line's pot reaches allocations.csv only through the blend
+# lines that name it (VGR's vgr-old and vgr-new, carried by vgr): it is
+# marked so, allocated null, not shown as 0.00 allocated.
 # sha256 of the files named on standard input, as [{file, sha256}]
 RUN_SHA		= xargs -r sha256sum | jq -R -s 'split("\n") | map(select(length > 0) | capture("^(?<sha256>[0-9a-f]+)  (?<file>.*)$$") | {file, sha256})'
 RUN_DATAFILES	= $(RUN_DATADIR)/streams.csv $(RUN_DATADIR)/model.jq \
@@ -200,14 +203,14 @@ $(RUN_OUT)/summary.json: $(RUN_OUT)/reports/reconcile.txt | run-check
 	refs=$$(printf '%s\n' $(RUN_P) $(RUN_MODEL_FILE) $(sort $(RUN_DATAFILES)) $(RUN_PLAN) $(RUN_ISSUED) | $(RUN_SHA)) && \
 	outs=$$(find . -path ./logs -prune -o -type f ! -name summary.json ! -name '*.tmp*' -print | \
 	    sed 's|^\./||' | LC_ALL=C sort | $(RUN_SHA)) && \
-	pots=$$(jq -r '.lines[]? | select(.pot != null) | [.id, .pot] | @tsv' $(RUN_MODEL_FILE) > logs/pots.tsv && \
+	pots=$$(jq -r '[.lines[]?] as $$all | $$all[] | select(.pot != null) | .id as $$id | [.id, .pot, (if .internal then "1" else "" end), ([$$all[] | select(.method == "blend" and (.from == $$id or .to == $$id)) | .id] | join("|"))] | @tsv' $(RUN_MODEL_FILE) > logs/pots.tsv && \
 	    awk -F , 'BEGIN { while ((getline l < "logs/pots.tsv") > 0) { split(l, f, "\t"); \
 	            pot[f[1]] = ++n; print "s[" n "] = 0" } } \
 	        FNR > 1 && ($$2 in pot) { print "s[" pot[$$2] "] += " $$NF } \
 	        END { for (i = 1; i <= n; i++) print "s[" i "]" }' allocations.csv | \
 	    BC_LINE_LENGTH=0 bc | paste logs/pots.tsv - | \
-	    awk -F '\t' '{ v = $$3; if (v !~ /\./) v = v ".00"; if (v ~ /^\./) v = "0" v; print $$1 "\t" $$2 "\t" v }' | \
-	    jq -R -s 'split("\n") | map(select(length > 0) | split("\t") | {line: .[0], pot: .[1], allocated: .[2]})') && \
+	    awk -F '\t' '{ v = $$5; if (v !~ /\./) v = v ".00"; if (v ~ /^\./) v = "0" v; print $$1 "\t" $$2 "\t" $$3 "\t" $$4 "\t" v }' | \
+	    jq -R -s 'split("\n") | map(select(length > 0) | split("\t") | if .[2] == "1" then {line: .[0], pot: .[1], allocated: null, internal: true, carried_by: (.[3] | split("|"))} else {line: .[0], pot: .[1], allocated: .[4]} end)') && \
 	jq -n --arg model "$(notdir $(basename $(RUN_MODEL_FILE)))" --arg year "$(RUN_YEAR)" \
 	    --arg status "$$(case $$worst in 0) echo ok;; 1) echo rejects;; *) echo failed;; esac)" \
 	    --argjson exit "$$worst" \

@@ -70,6 +70,18 @@ wrap_bin() {
 	grep -q '^rader .*ingest-hap.csv: read = accepted + rejected + merged' "$W/out/reports/reconcile.txt"
 }
 
+@test "make run: VGR's course plans and declarations; its internal pots are marked as carried by the blend" {
+	alf_make run MODEL=vgr-2024 IN="$FIX/vgr" OUT="$W/vgr" 2> /dev/null
+	s="$W/vgr/summary.json"
+	[ "$(jq -r '.model, .status' "$s" | tr '\n' ' ')" = "vgr-2024 ok " ]
+	[ "$(jq -c '.pots[] | select(.line == "vgr-old")' "$s")" = \
+	    '{"line":"vgr-old","pot":"108000000","allocated":null,"internal":true,"carried_by":["vgr"]}' ]
+	[ "$(jq -c '[.pots[] | select(.internal) | .line]' "$s")" = '["vgr-old","vgr-new"]' ]
+	# the blend carries the whole pot, to the öre, and only it
+	[ "$(awk -F, 'FNR > 1 { print $2 }' "$W/vgr/allocations.csv" | sort -u)" = vgr ]
+	[ "$(awk -F, 'FNR > 1 { print $NF }' "$W/vgr/allocations.csv" | paste -sd+ | bc)" = 108000000.00 ]
+}
+
 @test "make run: a model whose inputs are canonical records (profile records)" {
 	jq '.model = "records-demo" | .inputs = [{"file": "hap.csv", "profile": "records"}, {"file": "hap2.csv", "profile": "records"}]' \
 	    "$MODELS/stockholm-2024.json" > "$W/records-demo.json"
