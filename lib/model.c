@@ -71,8 +71,8 @@ jq_failed(const char *modelpath, int status, FILE *errfp)
 }
 
 /* jq's whole output, in memory, once jq has exited 0 */
-static FILE *
-run_jq(const char *model, const char *mode)
+static char *
+run_jq(const char *model, const char *mode, size_t *outlen)
 {
 	char *prog = datadir_file("model.jq");
 	char *streams = datadir_file("streams.csv");
@@ -86,7 +86,7 @@ run_jq(const char *model, const char *mode)
 	char *buf = NULL, chunk[8192];
 	size_t len = 0;
 	ssize_t n;
-	FILE *mem, *fp, *errfp;
+	FILE *mem, *errfp;
 	struct stat st;
 
 	if (access(modelpath, R_OK) != 0)
@@ -137,18 +137,51 @@ run_jq(const char *model, const char *mode)
 	if (len == 0)
 		/* jq reads an empty file as no input at all */
 		die(EXIT_USAGE, "%s: not a model file (empty)", modelpath);
-	if ((fp = fmemopen(buf, len, "r")) == NULL)
-		die(EXIT_IO, "model: empty output from jq");
 	free(prog);
 	free(streams);
 	free(modelpath);
+	*outlen = len;
+	return buf;
+}
+
+/*
+ * Every program reads both the meta and the rules: one jq run gives
+ * both (mode all; its start and the checks are most of its 0.1 s, which a
+ * national run pays a hundred times).  Kept until exit.
+ */
+static struct {
+	char	*model;
+	char	*buf;
+	size_t	 len, split;	/* the rules start at split */
+} jq_out;
+
+static FILE *
+model_part(const char *model, int rules)
+{
+	char *sep;
+	FILE *fp;
+
+	if (jq_out.model == NULL || strcmp(jq_out.model, model) != 0) {
+		free(jq_out.model);
+		free(jq_out.buf);
+		jq_out.buf = run_jq(model, "all", &jq_out.len);
+		jq_out.model = estrdup(model);
+		if ((sep = memmem(jq_out.buf, jq_out.len, "\n\x1d\n", 3)) ==
+		    NULL)
+			die(EXIT_IO, "%s: model.jq printed no rules", model);
+		jq_out.split = (size_t)(sep - jq_out.buf) + 3;
+	}
+	fp = rules ? fmemopen(jq_out.buf + jq_out.split, jq_out.len -
+	    jq_out.split, "r") : fmemopen(jq_out.buf, jq_out.split - 2, "r");
+	if (fp == NULL)
+		die(EXIT_IO, "model: empty output from jq");
 	return fp;
 }
 
 struct csvr *
 model_rules(const char *model)
 {
-	return csvr_open_fp(run_jq(model, "rules"), "rules", ',');
+	return csvr_open_fp(model_part(model, 1), "rules", ',');
 }
 
 static char *
@@ -164,7 +197,7 @@ meta_key(const char *section, const char *key, const char *field)
 struct table *
 model_meta(const char *model)
 {
-	struct csvr *r = csvr_open_fp(run_jq(model, "meta"), "meta", ',');
+	struct csvr *r = csvr_open_fp(model_part(model, 0), "meta", ',');
 	struct table *t = table_new();
 	int cs = csvr_require(r, "section"), ck = csvr_require(r, "key");
 	int cf = csvr_require(r, "field"), cv = csvr_require(r, "value");

@@ -1,11 +1,12 @@
 # model.jq: validate a budget model and flatten it to CSV for the C tools.
 #
-#   jq -r -f model.jq --arg mode rules|meta --arg prog PROG --arg file FILE \
+#   jq -r -f model.jq --arg mode rules|meta|all --arg prog PROG --arg file FILE \
 #      --rawfile streams streams.csv FILE
 #
 # mode rules: the rules CSV alf-allocate reads (one row per line).
 # mode meta:  section,key,field,value rows alf-invoice reads (payers,
 #             invoicing, accounts, inputs, recharges).
+# mode all:   meta's checks; meta, a line of U+001D alone, then rules.
 # The first problem found is one line on standard error,
 #   PROG: FILE: line ID: FIELD: what is wrong (VALUE)
 #   PROG: FILE: FIELD: what is wrong (VALUE)
@@ -411,10 +412,13 @@ streamtable as $uoms |
 	topchecks,
 	linechecks($m; $uoms),
 	cyclechecks,
-	(if $mode == "meta" then invoicingchecks, accountchecks, inputchecks, rechargechecks($uoms) else empty end)
+	(if $mode == "meta" or $mode == "all" then invoicingchecks, accountchecks, inputchecks, rechargechecks($uoms) else empty end)
  ) // null) as $e |
 if $e != null then prefix + $e + "\n" | halt_error(2)
 elif $mode == "rules" then rules($uoms)
 elif $mode == "meta" then meta($uoms)
-else prefix + "mode: not rules or meta (\($mode))\n" | halt_error(2)
+# both in one run (lib/model.c): a program needs both, and jq's start and
+# checks are most of its time; a line of one U+001D between them
+elif $mode == "all" then meta($uoms), "\u001d", rules($uoms)
+else prefix + "mode: not rules, meta or all (\($mode))\n" | halt_error(2)
 end

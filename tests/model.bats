@@ -362,7 +362,26 @@ quality,score'
 	run --separate-stderr model both alf-allocate m.json
 	[ "$status" -eq 2 ]
 	[ -z "$output" ]
-	[ "$stderr" = 'alf-allocate: m.json: mode: not rules or meta (both)' ]
+	[ "$stderr" = 'alf-allocate: m.json: mode: not rules, meta or all (both)' ]
+}
+
+@test "mode all: meta, a line of U+001D alone, then rules, as the two modes print them" {
+	cp "$ROOT/pipelines/models/stockholm-2024.json" m.json
+	run --separate-stderr model all alf-allocate m.json
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" > all.out
+	model meta alf-allocate m.json > meta.out
+	model rules alf-allocate m.json > rules.out
+	cat meta.out <(printf '\035\n') rules.out | cmp - all.out
+	[ "$(grep -c $'^\035$' all.out)" -eq 1 ]
+}
+
+@test "mode all: meta's checks, so a model only meta refuses is refused" {
+	jq 'del(.invoicing)' "$SMALL" > m.json
+	model rules alf-allocate m.json > /dev/null
+	run --separate-stderr model all alf-allocate m.json
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "$(model meta alf-allocate m.json 2>&1 >/dev/null)" ]
 }
 
 # --- meta ------------------------------------------------------------------------
