@@ -3,8 +3,9 @@
 #   libcsv-dev       all CSV parsing            jq          models (model.jq)
 #   libssl-dev       HMAC-SHA-256 pseudonyms    libxml2-dev PEPPOL e-invoices
 #   libxlsxwriter-dev Excel workbooks        bc          exact pot totals (make run)
+#   openssl          summary.json's sha256 (make run)
 DEPS_PKGS	= gcc make libc6-dev pkg-config libcsv-dev jq libssl-dev \
-		  libxml2-dev libxlsxwriter-dev bc
+		  libxml2-dev libxlsxwriter-dev bc openssl
 #   bats*            the suite                  libxml2-utils xmllint
 #   chromium         HTML reports checked       libreoffice-calc-nogui xlsx checked
 #   miller mawk      benchmark peers            bc     exact reference sums
