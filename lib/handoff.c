@@ -13,8 +13,8 @@
 #include "err.h"
 #include "handoff.h"
 
-#define NBATCH	4
-#define BATCH	(256 * 1024)
+#define NBATCH	8
+#define BATCH	(64 * 1024)
 
 struct batch {
 	char	*buf;
