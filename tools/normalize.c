@@ -429,35 +429,33 @@ dup_free(struct dupidx *d)
  * weekdays × hundredths × 2 in units of 10^-5 (days: / 10000, 10^-4).
  * [a, b] lies in the budget year; jun30 is its 30 June.
  */
+/* half h of year over [lo, hi], as split_halves counts it */
+static void
+half_piece(struct piece *o, int year, int h, long lo, long hi,
+    uint32_t hundredths, int days)
+{
+	o->p.year = year;
+	o->p.kind = PERIOD_HALF;
+	o->p.n = h;
+	o->units = (uint64_t)weekdays_between(lo, hi) * hundredths *
+	    (days ? 1 : 2);
+	o->places = days ? 4 : 5;
+}
+
 static int
 split_halves(long a, long b, uint32_t hundredths, int days, long jun30,
     int year, struct piece *out)
 {
 	int n = 0;
-	long lo, hi;
 
 	if (a > b)
 		return 0;
-	if (a <= jun30) {
-		hi = b < jun30 ? b : jun30;
-		out[n].p.year = year;
-		out[n].p.kind = PERIOD_HALF;
-		out[n].p.n = 1;
-		out[n].units = (uint64_t)weekdays_between(a, hi) * hundredths *
-		    (days ? 1 : 2);
-		out[n].places = days ? 4 : 5;
-		n++;
-	}
-	if (b > jun30) {
-		lo = a > jun30 ? a : jun30 + 1;
-		out[n].p.year = year;
-		out[n].p.kind = PERIOD_HALF;
-		out[n].p.n = 2;
-		out[n].units = (uint64_t)weekdays_between(lo, b) * hundredths *
-		    (days ? 1 : 2);
-		out[n].places = days ? 4 : 5;
-		n++;
-	}
+	if (a <= jun30)
+		half_piece(&out[n++], year, 1, a, b < jun30 ? b : jun30,
+		    hundredths, days);
+	if (b > jun30)
+		half_piece(&out[n++], year, 2, a > jun30 ? a : jun30 + 1, b,
+		    hundredths, days);
 	return n;
 }
 
