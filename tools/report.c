@@ -67,6 +67,7 @@ struct ctx {
 	char			**payers;	/* payer ids seen in allocations */
 	int			  npayers;
 	const char		*setname[2];	/* compare: the two files */
+	struct table		*flows;		/* line_flows' sums, by key */
 	struct stage		 st;
 };
 
@@ -1294,6 +1295,61 @@ kind_reconcile(struct ctx *c, struct report *rep)
 		check_summary(c, t);
 }
 
+/* "LINE\x1fID" into buf */
+static const char *
+flow_key(char *buf, size_t len, const char *line, const char *id)
+{
+	snprintf(buf, len, "%s\x1f%s", line, id);
+	return buf;
+}
+
+static ore_t *
+flow_slot(struct table *t, const char *line, const char *id)
+{
+	char key[512];
+	void **slot = table_slot(t, flow_key(key, sizeof key, line, id), NULL);
+
+	if (*slot == NULL)
+		*slot = ecalloc(5, sizeof(ore_t));
+	return *slot;
+}
+
+/*
+ * Every (line, provider)'s five figures in one pass over the allocations
+ * and the documents: the closing asks for each provider and line, and a
+ * scan of every document for each would be providers × lines × documents
+ * (a national region's closing took 0.4 s for 64 000 document lines).
+ */
+static void
+flows_index(struct ctx *c)
+{
+	const struct inv_row *w;
+	ore_t *f;
+	size_t x;
+	int col;
+
+	c->flows = table_new();
+	for (x = 0; x < c->nrows; x++) {
+		f = flow_slot(c->flows, c->rows[x].line, c->rows[x].provider);
+		f[0] = ore_add(f[0], c->rows[x].amount);
+	}
+	for (x = 0; x < c->ninv; x++) {
+		w = &c->inv[x];
+		if (is_recharge(c, w))
+			continue;
+		col = strcmp(w->f[I_KIND], "payment") == 0 ? 2 :
+		    strcmp(w->f[I_KIND], "settlement") == 0 ? 3 : 1;
+		/* issuer and recipient each, once when they are one */
+		f = flow_slot(c->flows, w->f[I_LINE], w->f[I_ISSUER]);
+		f[col] = ore_add(f[col], w->net);
+		if (strcmp(w->f[I_RECIPIENT], w->f[I_ISSUER]) != 0) {
+			f = flow_slot(c->flows, w->f[I_LINE],
+			    w->f[I_RECIPIENT]);
+			f[col] = ore_add(f[col], w->net);
+		}
+	}
+}
+
 /*
  * What one provider's line came to: v[0] allocated, v[1] invoiced (and
  * corrected), v[2] paid in twelfths, v[3] settled, v[4] what is left.
@@ -1301,25 +1357,17 @@ kind_reconcile(struct ctx *c, struct report *rep)
  * are zero.
  */
 static int
-line_flows(const struct ctx *c, const char *id, const char *line, ore_t *v)
+line_flows(struct ctx *c, const char *id, const char *line, ore_t *v)
 {
-	const struct inv_row *w;
-	size_t x;
-	int col;
+	char key[512];
+	const ore_t *f;
 
+	if (c->flows == NULL)
+		flows_index(c);
 	memset(v, 0, 5 * sizeof *v);
-	v[0] = alloc_sum(c, line, id, NULL);
-	for (x = 0; x < c->ninv; x++) {
-		w = &c->inv[x];
-		if (strcmp(w->f[I_LINE], line) != 0 || is_recharge(c, w))
-			continue;
-		if (strcmp(w->f[I_ISSUER], id) != 0 &&
-		    strcmp(w->f[I_RECIPIENT], id) != 0)
-			continue;
-		col = strcmp(w->f[I_KIND], "payment") == 0 ? 2 :
-		    strcmp(w->f[I_KIND], "settlement") == 0 ? 3 : 1;
-		v[col] = ore_add(v[col], w->net);
-	}
+	if ((f = table_get(c->flows, flow_key(key, sizeof key, line, id))) !=
+	    NULL)
+		memcpy(v, f, 4 * sizeof *v);
 	if (v[0] == 0 && v[1] == 0 && v[2] == 0 && v[3] == 0)
 		return 0;
 	v[4] = v[0] - v[1] - v[2] - v[3];
