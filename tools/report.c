@@ -1110,28 +1110,6 @@ check_summary(struct ctx *c, struct rtable *t)
 	}
 }
 
-/* the invoiced net between a payer and a provider, VAT compensation apart */
-static ore_t
-invoiced(const struct ctx *c, const char *payer, const char *provider)
-{
-	const struct inv_row *v;
-	ore_t s = 0;
-	size_t x;
-
-	for (x = 0; x < c->ninv; x++) {
-		v = &c->inv[x];
-		if (strcmp(v->f[I_LINE], "vat-comp") == 0 ||
-		    strcmp(v->f[I_KIND], "recharge") == 0)
-			continue;
-		if ((strcmp(v->f[I_ISSUER], provider) == 0 &&
-		    strcmp(v->f[I_RECIPIENT], payer) == 0) ||
-		    (strcmp(v->f[I_ISSUER], payer) == 0 &&
-		    strcmp(v->f[I_RECIPIENT], provider) == 0))
-			s = ore_add(s, v->net);
-	}
-	return s;
-}
-
 /* a payer: one of the model's, or one the allocations name */
 static int
 is_payer(const struct ctx *c, const char *id)
@@ -1162,15 +1140,51 @@ is_recharge(const struct ctx *c, const struct inv_row *v)
 	    !is_payer(c, v->f[I_ISSUER]) && !is_payer(c, v->f[I_RECIPIENT]);
 }
 
-/* "PAYER\x1fPROVIDER" added to the pairs reconcile checks, once */
+/* "PAYER\x1fPROVIDER" added to the pairs reconcile checks, once, in order */
 static void
-pair_add(char ***pairs, int *n, const char *payer, const char *provider)
+pair_add(struct table *pairs, const char *payer, const char *provider)
 {
 	char key[300];
 
 	snprintf(key, sizeof key, "%s\x1f%s", payer, provider);
-	if (index_of(*pairs, *n, key) < 0)
-		push(pairs, n, key);
+	table_slot(pairs, key, NULL);
+}
+
+/*
+ * What every (payer, provider) was invoiced, either way round, in one
+ * pass over the documents: reconcile looks up each pair, and a scan of
+ * every document for each pair was pairs × documents.
+ */
+static struct table *
+invoiced_index(const struct ctx *c)
+{
+	struct table *t = table_new();
+	const struct inv_row *v;
+	char key[300];
+	void **slot;
+	size_t x;
+	int k;
+
+	for (x = 0; x < c->ninv; x++) {
+		v = &c->inv[x];
+		if (strcmp(v->f[I_LINE], "vat-comp") == 0 ||
+		    strcmp(v->f[I_KIND], "recharge") == 0)
+			continue;
+		for (k = 0; k < 2; k++) {
+			/* issuer and recipient each as the payer; once if one */
+			if (k == 1 && strcmp(v->f[I_ISSUER],
+			    v->f[I_RECIPIENT]) == 0)
+				break;
+			snprintf(key, sizeof key, "%s\x1f%s",
+			    v->f[k ? I_ISSUER : I_RECIPIENT],
+			    v->f[k ? I_RECIPIENT : I_ISSUER]);
+			slot = table_slot(t, key, NULL);
+			if (*slot == NULL)
+				*slot = ecalloc(1, sizeof(ore_t));
+			*(ore_t *)*slot = ore_add(*(ore_t *)*slot, v->net);
+		}
+	}
+	return t;
 }
 
 /*
@@ -1186,10 +1200,11 @@ kind_reconcile(struct ctx *c, struct report *rep)
 	    "Faktiskt", "Differens", "Status" };
 	struct rtable *t;
 	const struct line_info *l;
-	char subject[300], *amounts, *item, *save, *eq, **provs = NULL;
-	ore_t want, got, issued = 0, received = 0;
-	int i, j, np = 0;
-	size_t x;
+	char subject[300], *amounts, *item, *save, *eq, *payer, *prov;
+	ore_t want, got, issued = 0, received = 0, *inv;
+	struct table *pairs, *sums;
+	int i;
+	size_t x, j;
 	struct provider *p;
 
 	free(rep->title);
@@ -1234,14 +1249,14 @@ kind_reconcile(struct ctx *c, struct report *rep)
 		free(amounts);
 	}
 	if (c->ninv > 0) {
+		pairs = table_new();
 		for (x = 0; x < c->nrows; x++) {
 			p = c->provs != NULL ?
 			    provider_by_id(c->provs, c->rows[x].provider) : NULL;
 			/* the reserve and Övriga are never parties */
 			if (p != NULL && !p->invoiceable)
 				continue;
-			pair_add(&provs, &np, c->rows[x].payer,
-			    c->rows[x].provider);
+			pair_add(pairs, c->rows[x].payer, c->rows[x].provider);
 		}
 		/* and documents between a payer and a provider with no money */
 		for (x = 0; x < c->ninv; x++) {
@@ -1251,27 +1266,32 @@ kind_reconcile(struct ctx *c, struct report *rep)
 			    is_recharge(c, v))
 				continue;
 			if (is_payer(c, v->f[I_ISSUER]))
-				pair_add(&provs, &np, v->f[I_ISSUER],
+				pair_add(pairs, v->f[I_ISSUER],
 				    v->f[I_RECIPIENT]);
 			else
-				pair_add(&provs, &np, v->f[I_RECIPIENT],
+				pair_add(pairs, v->f[I_RECIPIENT],
 				    v->f[I_ISSUER]);
 		}
-		for (j = 0; j < np; j++) {
-			char *payer = provs[j], *prov = strchr(payer, '\x1f');
-
+		sums = invoiced_index(c);
+		for (j = 0; j < table_len(pairs); j++) {
+			inv = table_get(sums, table_key(pairs, j));
+			payer = estrdup(table_key(pairs, j));
+			prov = strchr(payer, '\x1f');
 			*prov++ = '\0';
 			/* what is not a party is owed nothing on documents */
 			want = is_party(c, prov) || c->provs == NULL ?
 			    alloc_sum(c, NULL, prov, payer) : 0;
-			got = invoiced(c, payer, prov);
+			got = inv != NULL ? *inv : 0;
 			snprintf(subject, sizeof subject, "%s – %s", payer,
 			    prov);
 			check_row(c, t, "fakturerat = tilldelat", subject,
 			    want, got, 0);
-			free(provs[j]);
+			free(payer);
 		}
-		free(provs);
+		for (j = 0; j < table_len(sums); j++)
+			free(table_val(sums, j));
+		table_free(sums);
+		table_free(pairs);
 		/*
 		 * Money between providers nets to zero only when both ends
 		 * are providers that are parties, and not the same one.
