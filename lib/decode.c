@@ -22,8 +22,12 @@ static const unsigned short cp1252_hi[32] = {
 	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178
 };
 
+/* a raw file's stdio buffer: reads of 256 KiB, not 4 KiB */
+#define RAWBUF	(1 << 18)
+
 struct dstream {
 	FILE		*raw;
+	char		*rawbuf;	/* its buffer (setvbuf), or NULL */
 	unsigned char	*peek;		/* bytes read to detect, replayed first */
 	size_t		 npeek, ppos;
 	int		 enc;
@@ -208,10 +212,13 @@ ds_close(void *cookie)
 
 	if (d->raw != stdin)
 		rc = fclose(d->raw);
+	free(d->rawbuf);
 	free(d->peek);
 	free(d);
 	return rc;
 }
+
+static int stdin_sized;
 
 FILE *
 decode_open(const char *path, int enc, int *used)
@@ -227,6 +234,17 @@ decode_open(const char *path, int enc, int *used)
 		name = "-";
 	} else if ((d->raw = fopen(path, "r")) == NULL)
 		die(EXIT_IO, "%s: cannot open: %s", path, strerror(errno));
+	/*
+	 * reads of 256 KiB, not of the 4 KiB stdio would choose: a national
+	 * export is 170 000 read calls at 4 KiB.  Set before the first read,
+	 * and with a buffer of ours (glibc ignores the size without one);
+	 * standard input's lives until exit, and is set only once.
+	 */
+	if (d->raw != stdin) {
+		d->rawbuf = emalloc(RAWBUF);
+		setvbuf(d->raw, d->rawbuf, _IOFBF, RAWBUF);
+	} else if (!stdin_sized++)
+		setvbuf(stdin, emalloc(RAWBUF), _IOFBF, RAWBUF);
 	d->peek = emalloc(PEEK);
 	errno = 0;
 	d->npeek = fread(d->peek, 1, PEEK, d->raw);
