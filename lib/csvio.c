@@ -637,17 +637,6 @@ csvr_field(const struct csvr *r, int col)
 	return col >= 0 && col < r->out.n ? r->out.buf + r->out.off[col] : "";
 }
 
-size_t
-csvr_field_len(const struct csvr *r, int col)
-{
-	const struct row *w = &r->out;
-
-	if (col < 0 || col >= w->n)
-		return 0;
-	/* each field ends with the NUL row_push put after it */
-	return (col + 1 < w->n ? w->off[col + 1] : w->len) - w->off[col] - 1;
-}
-
 const char *
 csvr_cell(const struct csvr *r, int col, size_t *len)
 {
@@ -673,13 +662,6 @@ int
 csvr_checked(const struct csvr *r)
 {
 	return r->out.checked;
-}
-
-const char *
-csvr_row_bytes(const struct csvr *r, size_t *len)
-{
-	*len = r->out.len;
-	return r->out.n > 0 ? r->out.buf : "";
 }
 
 long

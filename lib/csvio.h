@@ -45,20 +45,17 @@ int		 csvr_require(const struct csvr *r, const char *name);
 int		 csvr_next(struct csvr *r);
 int		 csvr_nfields(const struct csvr *r);
 const char	*csvr_field(const struct csvr *r, int col);	/* "" if absent */
-/* its length in bytes, without a strlen (a NUL inside counts too) */
-size_t		 csvr_field_len(const struct csvr *r, int col);
-/* a field and its length in one call, for the per-row loops */
+/*
+ * a field and its length in one call, without a strlen (a NUL inside
+ * counts too)
+ */
 const char	*csvr_cell(const struct csvr *r, int col, size_t *len);
 /*
- * the whole row's bytes: its fields in order, each ended by a NUL (so a
- * check over the row, as UTF-8's, runs once, not once a field)
- */
-const char	*csvr_row_bytes(const struct csvr *r, size_t *len);
-/*
- * A check on each row's bytes (as csvr_row_bytes has them), run where the
- * row is parsed: in the reading thread once there is one, beside the
- * program's work.  Set it before the first csvr_next.  csvr_checked is
- * its answer for the current row (1 without a check).
+ * A check on each row's bytes (its fields in order, each ended by a NUL,
+ * so a check over the row, as UTF-8's, runs once, not once a field), run
+ * where the row is parsed: in the reading thread once there is one,
+ * beside the program's work.  Set it before the first csvr_next.
+ * csvr_checked is its answer for the current row (1 without a check).
  */
 void		 csvr_set_check(struct csvr *r, int (*check)(const char *,
 		    size_t));

@@ -257,7 +257,6 @@ decode_open(const char *path, int enc, int *used)
 	map_init(d);
 	if ((fp = fopencookie(d, "r", io)) == NULL)
 		die(EXIT_IO, "out of memory");
-	setvbuf(fp, NULL, _IOFBF, 1 << 16);
 	return fp;
 }
 

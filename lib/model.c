@@ -70,14 +70,14 @@ jq_failed(const char *modelpath, int status, FILE *errfp)
 	die(EXIT_USAGE, "%s: not a valid model: jq: %s", modelpath, msg);
 }
 
-/* jq's whole output, in memory, once jq has exited 0 */
+/* jq's whole output (mode all: model_part), once jq has exited 0 */
 static char *
-run_jq(const char *model, const char *mode, size_t *outlen)
+run_jq(const char *model, size_t *outlen)
 {
 	char *prog = datadir_file("model.jq");
 	char *streams = datadir_file("streams.csv");
 	char *modelpath = model_path(model);
-	char *argv[] = { "jq", "-r", "-f", prog, "--arg", "mode", (char *)mode,
+	char *argv[] = { "jq", "-r", "-f", prog, "--arg", "mode", "all",
 	    "--arg", "prog", (char *)progname, "--arg", "file", modelpath,
 	    "--rawfile", "streams", streams, modelpath, NULL };
 	posix_spawn_file_actions_t fa;
@@ -164,7 +164,7 @@ model_part(const char *model, int rules)
 	if (jq_out.model == NULL || strcmp(jq_out.model, model) != 0) {
 		free(jq_out.model);
 		free(jq_out.buf);
-		jq_out.buf = run_jq(model, "all", &jq_out.len);
+		jq_out.buf = run_jq(model, &jq_out.len);
 		jq_out.model = estrdup(model);
 		if ((sep = memmem(jq_out.buf, jq_out.len, "\n\x1d\n", 3)) ==
 		    NULL)

@@ -6,6 +6,7 @@
 
 #include "atomic.h"
 #include "err.h"
+#include "pnr.h"
 #include "stage.h"
 
 static void
@@ -61,6 +62,31 @@ stage_reject(struct stage *s, const struct csvr *r, const char *col,
 	csvr_where(r, src, sizeof src);
 	csvw_field(fp, src, 0);
 	csvw_end(fp);
+}
+
+void
+stage_reject_masked(struct stage *s, const struct csvr *r, int person,
+    const char *col, const char *value, const char *fmt, ...)
+{
+	char reason[512];
+	int n = csvr_nfields(r) > csvr_ncols(r) ? csvr_nfields(r) :
+	    csvr_ncols(r), i;
+	const char **ov = ecalloc(n > 0 ? n : 1, sizeof *ov);
+	const char *f;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof reason, fmt, ap);
+	va_end(ap);
+	for (i = 0; i < n; i++) {
+		f = csvr_field(r, i);
+		if (pnr_like(f) || (i == person && !pnr_is_pseudonym(f)))
+			ov[i] = "";
+	}
+	if (value != NULL && pnr_like(value))
+		value = NULL;
+	stage_reject(s, r, col, value, ov, "%s", reason);
+	free(ov);
 }
 
 int

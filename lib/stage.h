@@ -43,6 +43,15 @@ void	stage_reject(struct stage *s, const struct csvr *r, const char *col,
 	    const char *value, const char *const *override, const char *fmt, ...)
 	    __attribute__((format(printf, 6, 7)));
 /*
+ * The same for a row of a file that should hold pseudonyms only: every
+ * field that looks like a personal identity number is written empty, and
+ * so is column person (-1: none) unless it is a pseudonym; a value that
+ * looks like one is not shown (CONTRACTS "Personal identity numbers").
+ */
+void	stage_reject_masked(struct stage *s, const struct csvr *r, int person,
+	    const char *col, const char *value, const char *fmt, ...)
+	    __attribute__((format(printf, 6, 7)));
+/*
  * One of STAGE_OPTIONS: 1 when ch was one (--help, --version and --build
  * print and exit), 0 for the program's own.
  */

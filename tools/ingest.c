@@ -50,17 +50,6 @@ usage(int code)
 	exit(code);
 }
 
-static int
-is_pseudonym(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i] != '\0'; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return i == 20;
-}
-
 /* Check one row; on failure set *col and return the reason. */
 static const char *
 check(const char *v[], const struct table *streams, int year,
@@ -94,7 +83,7 @@ check(const char *v[], const struct table *streams, int year,
 	if (table_get(streams, v[F_STREAM]) == NULL)
 		return "not a stream of streams.csv";
 	*val = NULL;
-	if (*v[F_PERSON] != '\0' && !is_pseudonym(v[F_PERSON])) {
+	if (*v[F_PERSON] != '\0' && !pnr_is_pseudonym(v[F_PERSON])) {
 		*col = "person";
 		return "not a pseudonym (20 hex digits)";
 	}
@@ -154,35 +143,6 @@ records_open(const char *file)
 	return r;
 }
 
-/*
- * Reject a canonical row.  Its person column is kept only when it is a
- * pseudonym, and any other field that looks like a personal identity
- * number is emptied: a reject file never holds one.
- */
-static void __attribute__((format(printf, 6, 7)))
-records_reject(struct stage *st, const struct csvr *r, int person,
-    const char *col, const char *val, const char *fmt, ...)
-{
-	char reason[512];
-	int n = csvr_nfields(r) > csvr_ncols(r) ? csvr_nfields(r) :
-	    csvr_ncols(r), i;
-	const char **ov = ecalloc(n, sizeof *ov);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(reason, sizeof reason, fmt, ap);
-	va_end(ap);
-	for (i = 0; i < n; i++) {
-		ov[i] = csvr_field(r, i);
-		if (pnr_like(ov[i]) || (i == person && !is_pseudonym(ov[i])))
-			ov[i] = "";
-	}
-	if (val != NULL && pnr_like(val))
-		val = NULL;
-	stage_reject(st, r, col, val, ov, "%s", reason);
-	free(ov);
-}
-
 /* canonical records: the columns by name, each value checked */
 static void
 ingest_records(struct stage *st, FILE *fp, const char *const *files,
@@ -206,12 +166,12 @@ ingest_records(struct stage *st, FILE *fp, const char *const *files,
 		while (csvr_next(r)) {
 			st->read++;
 			if (csvr_bad(r)) {
-				records_reject(st, r, idx[F_PERSON], NULL, NULL,
+				stage_reject_masked(st, r, idx[F_PERSON], NULL, NULL,
 				    "malformed quoting");
 				continue;
 			}
 			if (csvr_nfields(r) != csvr_ncols(r)) {
-				records_reject(st, r, idx[F_PERSON], NULL, NULL,
+				stage_reject_masked(st, r, idx[F_PERSON], NULL, NULL,
 				    "expected %d fields, found %d",
 				    csvr_ncols(r), csvr_nfields(r));
 				continue;
@@ -219,7 +179,7 @@ ingest_records(struct stage *st, FILE *fp, const char *const *files,
 			for (i = 0; i < NFIELDS; i++)
 				v[i] = csvr_field(r, idx[i]);
 			if ((why = check(v, streams, year, &col, &val)) != NULL) {
-				records_reject(st, r, idx[F_PERSON], col, val, "%s",
+				stage_reject_masked(st, r, idx[F_PERSON], col, val, "%s",
 				    why);
 				continue;
 			}

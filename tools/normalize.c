@@ -7,7 +7,6 @@
  * the program streams; only the duplicate index grows with the input.
  */
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -492,33 +491,13 @@ split_months(long a, long b, uint32_t hundredths, const long mstart[13],
 }
 
 /*
- * Reject the current row.  Records hold pseudonyms only, but a region's
- * own adapter may let a personal identity number through: a field that
- * looks like one is written empty and never echoed (issue 11 "Nothing
- * lost, nothing leaked").
+ * Rejects: records hold pseudonyms only, but a region's own adapter may
+ * let a personal identity number through, so a field that looks like one
+ * is written empty and never echoed (issue 11 "Nothing lost, nothing
+ * leaked"): stage_reject_masked.
  */
-static void __attribute__((format(printf, 5, 6)))
-reject(struct stage *st, const struct csvr *r, const char *col,
-    const char *val, const char *fmt, ...)
-{
-	char reason[512];
-	const char **ov;
-	int i, n = csvr_nfields(r) > csvr_ncols(r) ? csvr_nfields(r) :
-	    csvr_ncols(r);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(reason, sizeof reason, fmt, ap);
-	va_end(ap);
-	ov = ecalloc(n + 1, sizeof *ov);
-	for (i = 0; i < n; i++)
-		if (pnr_like(csvr_field(r, i)))
-			ov[i] = "";
-	if (val != NULL && pnr_like(val))
-		val = NULL;
-	stage_reject(st, r, col, val, ov, "%s", reason);
-	free(ov);
-}
+#define reject(st, r, col, val, ...) \
+	stage_reject_masked((st), (r), -1, (col), (val), __VA_ARGS__)
 
 /*
  * The first field that may be a personal identity number, or -1.  Fields

@@ -1140,14 +1140,34 @@ is_recharge(const struct ctx *c, const struct inv_row *v)
 	    !is_payer(c, v->f[I_ISSUER]) && !is_payer(c, v->f[I_RECIPIENT]);
 }
 
+/* "A\x1fB", the key of a pair (payer and provider, line and provider) */
+#define PAIRKEY	512
+static const char *
+pair_key(char buf[PAIRKEY], const char *a, const char *b)
+{
+	snprintf(buf, PAIRKEY, "%s\x1f%s", a, b);
+	return buf;
+}
+
+/* pair (a, b)'s n sums in t, zero when new */
+static ore_t *
+pair_sums(struct table *t, const char *a, const char *b, size_t n)
+{
+	char key[PAIRKEY];
+	void **slot = table_slot(t, pair_key(key, a, b), NULL);
+
+	if (*slot == NULL)
+		*slot = ecalloc(n, sizeof(ore_t));
+	return *slot;
+}
+
 /* "PAYER\x1fPROVIDER" added to the pairs reconcile checks, once, in order */
 static void
 pair_add(struct table *pairs, const char *payer, const char *provider)
 {
-	char key[300];
+	char key[PAIRKEY];
 
-	snprintf(key, sizeof key, "%s\x1f%s", payer, provider);
-	table_slot(pairs, key, NULL);
+	table_slot(pairs, pair_key(key, payer, provider), NULL);
 }
 
 /*
@@ -1160,8 +1180,7 @@ invoiced_index(const struct ctx *c)
 {
 	struct table *t = table_new();
 	const struct inv_row *v;
-	char key[300];
-	void **slot;
+	ore_t *sum;
 	size_t x;
 	int k;
 
@@ -1175,13 +1194,9 @@ invoiced_index(const struct ctx *c)
 			if (k == 1 && strcmp(v->f[I_ISSUER],
 			    v->f[I_RECIPIENT]) == 0)
 				break;
-			snprintf(key, sizeof key, "%s\x1f%s",
-			    v->f[k ? I_ISSUER : I_RECIPIENT],
-			    v->f[k ? I_RECIPIENT : I_ISSUER]);
-			slot = table_slot(t, key, NULL);
-			if (*slot == NULL)
-				*slot = ecalloc(1, sizeof(ore_t));
-			*(ore_t *)*slot = ore_add(*(ore_t *)*slot, v->net);
+			sum = pair_sums(t, v->f[k ? I_ISSUER : I_RECIPIENT],
+			    v->f[k ? I_RECIPIENT : I_ISSUER], 1);
+			*sum = ore_add(*sum, v->net);
 		}
 	}
 	return t;
@@ -1315,25 +1330,6 @@ kind_reconcile(struct ctx *c, struct report *rep)
 		check_summary(c, t);
 }
 
-/* "LINE\x1fID" into buf */
-static const char *
-flow_key(char *buf, size_t len, const char *line, const char *id)
-{
-	snprintf(buf, len, "%s\x1f%s", line, id);
-	return buf;
-}
-
-static ore_t *
-flow_slot(struct table *t, const char *line, const char *id)
-{
-	char key[512];
-	void **slot = table_slot(t, flow_key(key, sizeof key, line, id), NULL);
-
-	if (*slot == NULL)
-		*slot = ecalloc(5, sizeof(ore_t));
-	return *slot;
-}
-
 /*
  * Every (line, provider)'s five figures in one pass over the allocations
  * and the documents: the closing asks for each provider and line, and a
@@ -1350,7 +1346,8 @@ flows_index(struct ctx *c)
 
 	c->flows = table_new();
 	for (x = 0; x < c->nrows; x++) {
-		f = flow_slot(c->flows, c->rows[x].line, c->rows[x].provider);
+		f = pair_sums(c->flows, c->rows[x].line, c->rows[x].provider,
+		    5);
 		f[0] = ore_add(f[0], c->rows[x].amount);
 	}
 	for (x = 0; x < c->ninv; x++) {
@@ -1360,11 +1357,11 @@ flows_index(struct ctx *c)
 		col = strcmp(w->f[I_KIND], "payment") == 0 ? 2 :
 		    strcmp(w->f[I_KIND], "settlement") == 0 ? 3 : 1;
 		/* issuer and recipient each, once when they are one */
-		f = flow_slot(c->flows, w->f[I_LINE], w->f[I_ISSUER]);
+		f = pair_sums(c->flows, w->f[I_LINE], w->f[I_ISSUER], 5);
 		f[col] = ore_add(f[col], w->net);
 		if (strcmp(w->f[I_RECIPIENT], w->f[I_ISSUER]) != 0) {
-			f = flow_slot(c->flows, w->f[I_LINE],
-			    w->f[I_RECIPIENT]);
+			f = pair_sums(c->flows, w->f[I_LINE],
+			    w->f[I_RECIPIENT], 5);
 			f[col] = ore_add(f[col], w->net);
 		}
 	}
@@ -1379,14 +1376,13 @@ flows_index(struct ctx *c)
 static int
 line_flows(struct ctx *c, const char *id, const char *line, ore_t *v)
 {
-	char key[512];
+	char key[PAIRKEY];
 	const ore_t *f;
 
 	if (c->flows == NULL)
 		flows_index(c);
 	memset(v, 0, 5 * sizeof *v);
-	if ((f = table_get(c->flows, flow_key(key, sizeof key, line, id))) !=
-	    NULL)
+	if ((f = table_get(c->flows, pair_key(key, line, id))) != NULL)
 		memcpy(v, f, 4 * sizeof *v);
 	if (v[0] == 0 && v[1] == 0 && v[2] == 0 && v[3] == 0)
 		return 0;
