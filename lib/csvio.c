@@ -35,8 +35,13 @@ struct csvr {
 	char		*name;
 	struct csv_parser p;
 	int		 delim;
-	char		*lbuf;		/* getline's buffer */
-	size_t		 lcap;
+	/*
+	 * the input in blocks: lines are parsed where they lie, not copied
+	 * out one at a time (getline)
+	 */
+	char		*blk;
+	size_t		 bcap, bpos, blen;
+	int		 beof;		/* the stream has given its last byte */
 	long		 lineno;	/* physical lines read */
 	long		 row_start;
 	int		 eof;
@@ -51,7 +56,6 @@ struct csvr {
 	char		*xbuf;		/* a line with its guards rewritten */
 	size_t		 xcap;
 	long		 nrows;		/* data rows handed out */
-	ssize_t		 pending;	/* bytes already in lbuf, not yet fed */
 	int		 tty;		/* stderr is a terminal: show progress */
 	int		 rerr;		/* errno of a read error, ends input */
 	/*
@@ -78,8 +82,14 @@ struct csvr {
 #define BATCH	64
 #define SYNC_ROWS	10000
 
+/* a block of input; a longer line makes the block grow */
+#define BLOCK	(1 << 18)
+
 /* a long input shows its progress on a terminal (CONTRACTS "Every program") */
 #define PROGRESS_EVERY	1000000
+
+/* fields of a row csvw_row builds on the stack */
+#define ROW_LENS	64
 
 static void
 row_clear(struct row *w)
@@ -251,28 +261,61 @@ feed_bytes(struct csvr *r, char *s, size_t len)
 	}
 }
 
-/* Feed one more physical line (LF-terminated); 0 at end of input. */
+/*
+ * The next physical line (its LF included, or the last without one) in
+ * *len bytes where it lies in the block; NULL at the end of the input.
+ * A read error ends the input too, with r->rerr set (the program dies of
+ * it, not the reading thread).
+ */
+static char *
+next_line(struct csvr *r, size_t *len)
+{
+	char *nl;
+	size_t n, scan = 0;
+
+	for (;;) {
+		if ((nl = memchr(r->blk + r->bpos + scan, '\n',
+		    r->blen - r->bpos - scan)) != NULL) {
+			*len = (size_t)(nl - (r->blk + r->bpos)) + 1;
+			r->bpos += *len;
+			return r->blk + r->bpos - *len;
+		}
+		if (r->beof) {
+			if ((*len = r->blen - r->bpos) == 0)
+				return NULL;
+			r->bpos = r->blen;
+			return r->blk + r->bpos - *len;
+		}
+		/* the line's start to the block's front; grow for a long one */
+		scan = r->blen - r->bpos;
+		memmove(r->blk, r->blk + r->bpos, scan);
+		r->blen = scan;
+		r->bpos = 0;
+		if (r->bcap - r->blen < BLOCK / 2) {
+			r->bcap *= 2;
+			r->blk = erealloc(r->blk, r->bcap);
+		}
+		errno = 0;
+		n = fread(r->blk + r->blen, 1, r->bcap - r->blen, r->fp);
+		r->blen += n;
+		if (n == 0) {
+			if (ferror(r->fp))
+				r->rerr = errno ? errno : EIO;
+			r->beof = 1;
+		}
+	}
+}
+
+/* Feed one more physical line; 0 at end of input. */
 static int
 feed_line(struct csvr *r)
 {
-	ssize_t n;
 	char *s;
 	size_t len;
 
 	if (r->eof)
 		return 0;
-	if (r->pending > 0) {
-		/* the header line csvr_open read to choose the delimiter */
-		n = r->pending;
-		r->pending = 0;
-	} else {
-		errno = 0;
-		n = getline(&r->lbuf, &r->lcap, r->fp);
-	}
-	if (n < 0) {
-		/* the program dies of it, not the reading thread */
-		if (ferror(r->fp))
-			r->rerr = errno ? errno : EIO;
+	if ((s = next_line(r, &len)) == NULL) {
 		r->eof = 1;
 		if (csv_fini(&r->p, cb_field, cb_row, r) != 0) {
 			/* an unterminated quote at the end of the file */
@@ -283,8 +326,6 @@ feed_line(struct csvr *r)
 		}
 		return r->ndone > r->qhead;
 	}
-	s = r->lbuf;
-	len = (size_t)n;
 	if (r->lineno == 0 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
 		s += 3;
 		len -= 3;
@@ -440,11 +481,13 @@ take_row(struct csvr *r, struct row *into)
 }
 
 static int
-detect_delim(const char *line)
+detect_delim(const char *line, size_t len)
 {
+	const char *end = line + len;
 	int inq = 0, semi = 0, comma = 0, tab = 0;
 
-	for (; *line != '\0' && *line != '\n' && *line != '\r'; line++) {
+	for (; line < end && *line != '\0' && *line != '\n' && *line != '\r';
+	    line++) {
 		if (*line == '"')
 			inq = !inq;
 		else if (!inq && *line == ';')
@@ -492,34 +535,28 @@ struct csvr *
 csvr_open_flags(FILE *fp, const char *name, int delim, int flags)
 {
 	struct csvr *r = ecalloc(1, sizeof *r);
-	int c;
+	char *line;
+	size_t len;
 
 	r->fp = fp;
 	r->flags = flags;
 	r->name = estrdup(name);
 	r->tty = isatty(STDERR_FILENO);
+	r->bcap = BLOCK;
+	r->blk = emalloc(r->bcap);
 	if (delim == 0) {
-		/* peek at the header line to choose the delimiter */
-		c = getc(r->fp);
-		if (c == EOF) {
-			if (ferror(r->fp))
-				die(EXIT_IO, "%s: read error: %s", r->name,
-				    strerror(errno ? errno : EIO));
-			die(EXIT_USAGE, "%s: empty file (no header)", r->name);
-		}
-		ungetc(c, r->fp);
-		errno = 0;
-		if ((r->pending = getline(&r->lbuf, &r->lcap, r->fp)) < 0)
+		/* the header line, read ahead, chooses the delimiter */
+		line = next_line(r, &len);
+		if (r->rerr != 0)
 			die(EXIT_IO, "%s: read error: %s", r->name,
-			    strerror(errno ? errno : EIO));
-		delim = detect_delim(r->lbuf);
-		r->delim = delim;
-		parser_init(r);
-		/* next_row feeds the header line we consumed (r->pending) */
-	} else {
-		r->delim = delim;
-		parser_init(r);
+			    strerror(r->rerr));
+		if (line == NULL)
+			die(EXIT_USAGE, "%s: empty file (no header)", r->name);
+		delim = detect_delim(line, len);
+		r->bpos = 0;	/* next_row feeds it from the block */
 	}
+	r->delim = delim;
+	parser_init(r);
 	if (!next_row(r, &r->hdr)) {
 		if (r->rerr != 0)
 			die(EXIT_IO, "%s: read error: %s", r->name,
@@ -563,7 +600,7 @@ csvr_close(struct csvr *r)
 	row_free(&r->cur);
 	row_free(&r->out);
 	row_free(&r->hdr);
-	free(r->lbuf);
+	free(r->blk);
 	free(r->xbuf);
 	free(r->name);
 	free(r);
@@ -740,35 +777,39 @@ csvw_end(FILE *fp)
 	putc('\n', fp);
 }
 
-/*
- * A row with nothing to quote, built on the stack and written at once:
- * one stdio call a row, not two a field (issue 11 "Performance").
- * 0, having written nothing, when a field needs quoting or the row is
- * long.
- */
-static int
-row_fits(FILE *fp, const char *const *fields, int n)
+char *
+csvw_put(char *o, const char *s, size_t len, int first)
 {
-	char line[2048];
-	size_t o = 0, k;
-	int i;
+	size_t i;
 
-	if (n == 0)
-		return 0;
-	for (i = 0; i < n; i++) {
-		if (needs_quotes(fields[i], &k) || o + k + 2 > sizeof line)
-			return 0;
-		memcpy(line + o, fields[i], k);
-		o += k;
-		line[o++] = i + 1 < n ? ',' : '\n';
+	static const unsigned char special[256] = { ['"'] = 1, [','] = 1,
+	    ['\n'] = 1, ['\r'] = 1 };
+
+	if (!first)
+		*o++ = ',';
+	/*
+	 * needs_quotes on (s, len), copying as it looks: a field is short,
+	 * and one pass is cheaper than a search a character
+	 */
+	for (i = 0; i < len && !special[(unsigned char)s[i]]; i++)
+		o[i] = s[i];
+	if (i == len && (len == 0 || (s[0] != ' ' && s[len - 1] != ' ')))
+		return o + len;
+	*o++ = '"';
+	for (i = 0; i < len; i++) {
+		if (s[i] == '"')
+			*o++ = '"';
+		*o++ = s[i];
 	}
-	fwrite_unlocked(line, 1, o, fp);
-	return 1;
+	*o++ = '"';
+	return o;
 }
 
 void
 csvw_row(FILE *fp, const char *const *fields, int n)
 {
+	char line[2048], *o;
+	size_t lens[ROW_LENS], len;
 	int i;
 
 	/* a lone empty field would be a blank line, which readers skip */
@@ -776,8 +817,16 @@ csvw_row(FILE *fp, const char *const *fields, int n)
 		fputs("\"\"\n", fp);
 		return;
 	}
-	if (row_fits(fp, fields, n))
+	/* a short row built on the stack and written at once: one call */
+	for (i = 0, len = 1; i < n && i < ROW_LENS && len <= sizeof line; i++)
+		len += CSVW_MAX(lens[i] = strlen(fields[i]));
+	if (i == n && len <= sizeof line) {
+		for (i = 0, o = line; i < n; i++)
+			o = csvw_put(o, fields[i], lens[i], i == 0);
+		*o++ = '\n';
+		fwrite_unlocked(line, 1, (size_t)(o - line), fp);
 		return;
+	}
 	for (i = 0; i < n; i++)
 		csvw_field(fp, fields[i], i == 0);
 	csvw_end(fp);

@@ -69,5 +69,12 @@ int		 csvr_bad(const struct csvr *r);
 void	csvw_field(FILE *fp, const char *s, int first);
 void	csvw_end(FILE *fp);
 void	csvw_row(FILE *fp, const char *const *fields, int n);
+/*
+ * A field of len bytes as csvw_field writes it, at o (room for
+ * CSVW_MAX(len) bytes: its comma, quotes and doubled quotes); the end.
+ * For rows built in memory.
+ */
+char	*csvw_put(char *o, const char *s, size_t len, int first);
+#define CSVW_MAX(len)	(2 * (len) + 3)
 
 #endif

@@ -31,7 +31,7 @@ struct dstream {
 	unsigned char	*peek;		/* bytes read to detect, replayed first */
 	size_t		 npeek, ppos;
 	int		 enc;
-	unsigned char	 in[16384];
+	unsigned char	 in[65536];
 	/* a byte's UTF-8 form: up to 3 bytes and their count */
 	unsigned char	 map[256][4];
 };
@@ -192,7 +192,19 @@ ds_read(void *cookie, char *buf, size_t size)
 	if (n == 0 && ferror(d->raw))
 		return -1;
 	for (i = 0; i < n; i++) {
-		/* ASCII is itself; a high byte's 3 bytes are copied whole */
+		/* ASCII is itself, eight bytes at a time where it can be */
+		if (i + 8 <= n) {
+			uint64_t w;
+
+			memcpy(&w, d->in + i, 8);
+			if ((w & 0x8080808080808080ULL) == 0) {
+				memcpy(buf + o, &w, 8);
+				o += 8;
+				i += 7;
+				continue;
+			}
+		}
+		/* a high byte's 3 bytes are copied whole */
 		if (d->in[i] < 0x80) {
 			buf[o++] = (char)d->in[i];
 			continue;

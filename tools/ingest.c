@@ -11,6 +11,7 @@
  */
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,7 +217,7 @@ struct run {
 	struct handoff		*writer;
 	FILE			*fp;
 	struct pnr_key		*wkey;
-	const char		**wv;
+	size_t			*wlen;		/* row_send's field lengths */
 	char			(*wps)[PSEUDONYM_LEN + 1];
 	char			 wlast[PNR_LEN], wlastps[PSEUDONYM_LEN + 1];
 	int			 whave;
@@ -423,36 +424,80 @@ put_field(const struct run *x, char *o, int k, const char *s)
 }
 
 /*
- * Hand an accepted row to the writing thread: its n fields (tag[i] says
- * which are numbers still to become pseudonyms), and the person and name
- * for --names when person is not NULL.
+ * Hand an accepted row to the writing thread: the row as it will be
+ * written, its n fields quoted and joined here, with each number
+ * (tag[i]) a placeholder of PSEUDONYM_LEN bytes and its digits beside
+ * the line, so the writing thread makes the pseudonyms, puts them in and
+ * writes the line in one call; and the person and name for --names when
+ * person is not NULL.  The record: the line's length (4 bytes), the count
+ * of numbers (1), each number's offset in the line (4) and digits
+ * (PNR_LEN), 1 when a name follows, the person and the name, the line.
  */
 static void
 row_send(struct run *x, const char *const *v, int n, int npnr,
     const char *person, const char *name)
 {
-	size_t need = 3 + 2 * (PNR_LEN + 2);
-	char *buf, *o;
-	int i;
+	size_t need = 4 + 1 + 1 + 2 * (PNR_LEN + 2) + 2, *len = x->wlen;
+	uint32_t off;
+	char *buf, *o, *line, *slot;
+	int i, nps = 0;
 
-	for (i = 0; i < n; i++)
-		need += strlen(v[i]) + PNR_LEN + 2;
+	for (i = 0; i < n; i++) {
+		len[i] = strlen(v[i]);
+		need += CSVW_MAX(len[i]) + 4 + PNR_LEN;
+		nps += i < x->p->nout && x->tag[i] >= 0;
+	}
 	if (person != NULL)
 		need += strlen(person) + strlen(name) + 2;
 	o = buf = handoff_room(x->writer, need);
-	*o++ = (char)(n & 0xff);
-	*o++ = (char)(n >> 8);
-	for (i = 0; i < n; i++)
-		o = put_field(x, o, i < x->p->nout ? x->tag[i] : -1, v[i]);
+	o += 4;
+	*o++ = (char)nps;
+	slot = o;
+	o += (size_t)nps * (4 + PNR_LEN);
 	*o++ = person != NULL;
 	if (person != NULL) {
 		o = put_field(x, o, pnr_of(x, person, npnr), person);
 		o = put_field(x, o, pnr_of(x, name, npnr), name);
 	}
+	line = o;
+	if (n == 1 && len[0] == 0) {
+		/* a lone empty field would be a blank line (csvw_row) */
+		memcpy(o, "\"\"", 2);
+		o += 2;
+	}
+	for (i = 0; i < n && !(n == 1 && len[0] == 0); i++) {
+		if (i < x->p->nout && x->tag[i] >= 0) {
+			if (i > 0)
+				*o++ = ',';
+			off = (uint32_t)(o - line);
+			memcpy(slot, &off, 4);
+			memcpy(slot + 4, x->digits[x->tag[i]], PNR_LEN);
+			slot += 4 + PNR_LEN;
+			o += PSEUDONYM_LEN;
+			continue;
+		}
+		o = csvw_put(o, v[i], len[i], i == 0);
+	}
+	*o++ = '\n';
+	off = (uint32_t)(o - line);
+	memcpy(buf, &off, 4);
 	handoff_add(x->writer, (size_t)(o - buf));
 }
 
-/* one field of a row record, a number as its pseudonym into ps */
+/* the pseudonym of a number's digits into ps */
+static void
+pseudonym(struct run *x, const char *digits, char ps[PSEUDONYM_LEN + 1])
+{
+	/* a row's number is often its person and its name's person */
+	if (!x->whave || memcmp(x->wlast, digits, PNR_LEN) != 0) {
+		pnr_pseudonym(x->wkey, digits, x->wlastps);
+		memcpy(x->wlast, digits, PNR_LEN);
+		x->whave = 1;
+	}
+	memcpy(ps, x->wlastps, PSEUDONYM_LEN + 1);
+}
+
+/* one field of a name record, a number as its pseudonym into ps */
 static const char *
 take_field(struct run *x, const char **p, char ps[PSEUDONYM_LEN + 1])
 {
@@ -462,13 +507,7 @@ take_field(struct run *x, const char **p, char ps[PSEUDONYM_LEN + 1])
 		*p = s + strlen(s) + 1;
 		return s;
 	}
-	/* a row's number is often its person and its name's person */
-	if (!x->whave || memcmp(x->wlast, s, PNR_LEN) != 0) {
-		pnr_pseudonym(x->wkey, s, x->wlastps);
-		memcpy(x->wlast, s, PNR_LEN);
-		x->whave = 1;
-	}
-	memcpy(ps, x->wlastps, PSEUDONYM_LEN + 1);
+	pseudonym(x, s, ps);
 	*p = s + PNR_LEN;
 	return ps;
 }
@@ -478,27 +517,35 @@ static void
 write_rows(char *buf, size_t len, void *arg)
 {
 	struct run *x = arg;
-	const char *p = buf, *end = buf + len, *person, *name;
-	void **slot;
-	int i, n, created;
+	const char *person, *name;
+	char *p = buf, *end = buf + len, *slot, ps[PSEUDONYM_LEN + 1];
+	void **slotp;
+	uint32_t llen, off;
+	int k, nps, created;
 
 	while (p < end) {
-		n = (unsigned char)p[0] | (unsigned char)p[1] << 8;
-		p += 2;
-		for (i = 0; i < n; i++)
-			x->wv[i] = take_field(x, &p, x->wps[i]);
+		memcpy(&llen, p, 4);
+		nps = (unsigned char)p[4];
+		slot = p + 5;
+		p = slot + (size_t)nps * (4 + PNR_LEN);
 		if (*p++) {
-			person = take_field(x, &p, x->wps[n]);
-			name = take_field(x, &p, x->wps[n + 1]);
-			slot = table_slot(x->named, person, &created);
+			person = take_field(x, (const char **)&p, x->wps[0]);
+			name = take_field(x, (const char **)&p, x->wps[1]);
+			slotp = table_slot(x->named, person, &created);
 			if (created) {
 				csvw_field(x->names, person, 1);
 				csvw_field(x->names, name, 0);
 				csvw_end(x->names);
 			}
-			*slot = x;
+			*slotp = x;
 		}
-		csvw_row(x->fp, x->wv, n);
+		for (k = 0; k < nps; k++, slot += 4 + PNR_LEN) {
+			memcpy(&off, slot, 4);
+			pseudonym(x, slot + 4, ps);
+			memcpy(p + off, ps, PSEUDONYM_LEN);
+		}
+		fwrite_unlocked(p, 1, llen, x->fp);
+		p += llen;
 	}
 	/* the digits of the numbers do not outlive their rows */
 	explicit_bzero(buf, len);
@@ -652,8 +699,8 @@ ingest_profile(struct run *x, FILE *fp, const char *const *files,
 	x->pnrval = ecalloc(p->ncols, sizeof *x->pnrval);
 	x->digits = ecalloc(p->ncols, sizeof *x->digits);
 	x->tag = ecalloc(p->nout + 1, sizeof *x->tag);
-	x->wv = ecalloc(p->nout + 1, sizeof *x->wv);
-	x->wps = ecalloc(p->nout + 3, sizeof *x->wps);
+	x->wlen = ecalloc(p->nout + 1, sizeof *x->wlen);
+	x->wps = ecalloc(2, sizeof *x->wps);
 	x->fp = fp;
 	x->wkey = x->key != NULL ? pnr_key_clone(x->key) : NULL;
 	x->writer = running_writer = handoff_start(write_rows, x);
