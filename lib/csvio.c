@@ -51,7 +51,8 @@ struct csvr {
 	struct row	 out;		/* the row handed to the caller */
 	struct row	 hdr;
 	int		 flags;
-	int		(*check)(const char *, size_t);
+	int		(*check)(const char *, size_t, void *);
+	void		*check_arg;
 	char		*iobuf;		/* fp's stdio buffer, or NULL */
 	char		*xbuf;		/* a line with its guards rewritten */
 	size_t		 xcap;
@@ -346,7 +347,8 @@ next_row(struct csvr *r, struct row *into)
 	*into = r->done[r->qhead];
 	r->done[r->qhead++] = tmp;
 	/* in the reading thread, once it runs: off the program's path */
-	into->checked = r->check == NULL || r->check(into->buf, into->len);
+	into->checked = r->check == NULL || r->check(into->buf, into->len,
+	    r->check_arg);
 	return 1;
 }
 
@@ -688,11 +690,13 @@ csvr_cell(const struct csvr *r, int col, size_t *len)
 }
 
 void
-csvr_set_check(struct csvr *r, int (*check)(const char *, size_t))
+csvr_set_check(struct csvr *r, int (*check)(const char *, size_t, void *),
+    void *arg)
 {
 	if (r->threaded || r->nsync > 0)
 		die(EXIT_IO, "%s: a row check set after the first row", r->name);
 	r->check = check;
+	r->check_arg = arg;
 }
 
 int

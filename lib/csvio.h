@@ -58,7 +58,7 @@ const char	*csvr_cell(const struct csvr *r, int col, size_t *len);
  * csvr_checked is its answer for the current row (1 without a check).
  */
 void		 csvr_set_check(struct csvr *r, int (*check)(const char *,
-		    size_t));
+		    size_t, void *), void *arg);
 int		 csvr_checked(const struct csvr *r);
 long		 csvr_line(const struct csvr *r);
 /* FILE:LINE of the current row into buf (without printf: once a row) */

@@ -31,6 +31,7 @@ struct dstream {
 	unsigned char	*peek;		/* bytes read to detect, replayed first */
 	size_t		 npeek, ppos;
 	int		 enc;
+	unsigned long	 strays;	/* bytes the code page cannot hold */
 	unsigned char	 in[65536];
 	/* a byte's UTF-8 form: up to 3 bytes and their count */
 	unsigned char	 map[256][4];
@@ -212,6 +213,7 @@ ds_read(void *cookie, char *buf, size_t size)
 		m = d->map[d->in[i]];
 		memcpy(buf + o, m, 3);
 		o += m[3];
+		d->strays += d->in[i] >= 0x80 && m[3] == 1;
 	}
 	return (ssize_t)o;
 }
@@ -233,7 +235,8 @@ ds_close(void *cookie)
 static int stdin_sized;
 
 FILE *
-decode_open(const char *path, int enc, int *used)
+decode_open(const char *path, int enc, int *used,
+    const unsigned long **strays)
 {
 	static const cookie_io_functions_t io = { ds_read, NULL, NULL,
 	    ds_close };
@@ -266,6 +269,8 @@ decode_open(const char *path, int enc, int *used)
 	d->enc = enc == ENC_AUTO ? detect(d->peek, d->npeek) : enc;
 	if (used != NULL)
 		*used = d->enc;
+	if (strays != NULL)
+		*strays = d->enc == ENC_UTF8 ? NULL : &d->strays;
 	map_init(d);
 	if ((fp = fopencookie(d, "r", io)) == NULL)
 		die(EXIT_IO, "out of memory");

@@ -33,9 +33,15 @@ const char	*decode_encoding_name(int enc);
  * Open path ("-": standard input) as UTF-8.  enc ENC_AUTO detects; *used
  * gets the encoding chosen.  Dies EXIT_IO when the file cannot be read
  * (a directory, a read error).  The stream is the caller's to fclose;
- * closing it closes the file too (never standard input).
+ * closing it closes the file too (never standard input).  *strays (when
+ * strays is not NULL) counts, as the stream is read, the bytes of a
+ * Windows-1252 file its code page has no letter for, passed through as
+ * they are: until one comes by, a single-byte file's UTF-8 is well-formed
+ * and need not be checked; it is NULL for a UTF-8 file, which always
+ * must be.  It lives until the stream is closed.
  */
-FILE	*decode_open(const char *path, int enc, int *used);
+FILE	*decode_open(const char *path, int enc, int *used,
+	    const unsigned long **strays);
 
 /* 1 when s is well-formed UTF-8 */
 int	 utf8_valid(const char *s);

@@ -30,6 +30,12 @@ struct pmap {
 	struct table	*exact;		/* key as written → value */
 	struct table	*folded;	/* folded key → value */
 	/*
+	 * the first bytes of the folded keys: a value whose fold cannot
+	 * start so misses without being folded (a course code tested against
+	 * the SVK list, every row)
+	 */
+	unsigned char	 first[256];
+	/*
 	 * the last lookup: rules test one value against one map several
 	 * times a row (`if $course in svk-course`), and a miss costs a fold
 	 */
@@ -430,6 +436,7 @@ map_entry(struct ctx *c, struct pmap *m, const char *key, const char *val)
 	if (!created && strcmp(*slot, val) != 0)
 		bad(c, "map %s: %s given twice", m->name, key);
 	*slot = estrdup(val);
+	m->first[(unsigned char)*k] = 1;
 	free(k);
 	*table_slot(m->exact, key, &created) = estrdup(val);
 }
@@ -664,7 +671,11 @@ map_get(struct pmap *m, const char *key)
 
 	if (m->last_key != NULL && strcmp(m->last_key, key) == 0)
 		return m->last_val;
-	if ((v = table_get(m->exact, key)) == NULL) {
+	/* fold_to skips these, then lowercases an ASCII byte */
+	for (k = (char *)key; *k == ' ' || *k == '\t'; k++)
+		;
+	if ((v = table_get(m->exact, key)) == NULL &&
+	    ((unsigned char)*k >= 0x80 || m->first[tolower((unsigned char)*k)])) {
 		/* folded on the stack: a miss costs no allocation */
 		if ((k = name_fold_into(key, buf, sizeof buf)) != NULL)
 			v = table_get(m->folded, k);

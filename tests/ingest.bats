@@ -641,6 +641,24 @@ alf-ingest: 18 read, 11 accepted, 7 rejected, 0 merged; 11 written"
 	assert_line "alf-ingest: w.csv:2: Enhet: mis-encoded byte, not windows-1252 (Avd \\x81)"
 }
 
+# decode_open's strays: a Windows-1252 file is checked for bytes its code
+# page lacks only once one has come by, so one far down, read by the
+# reading thread, must still reject its row and only its row
+@test "a byte Windows-1252 lacks, 20 000 rows down, rejects that row alone" {
+	printf '[profile]\nwrites = records\n[columns]\nprovider_name = V\xc3\xa5rdgivare\nunit = Enhet\nperiod = \xc3\x85r : year\n[rules]\nstream = hap\n' > p
+	awk 'BEGIN { printf "V\345rdgivare;Enhet;\305r\r\n"
+		for (i = 2; i <= 30001; i++)
+			printf "S\366der;Avd %s;2024\r\n", i == 20002 ? "\201" : i }' > w.csv
+	run alf-ingest --profile ./p --rejects rej.csv -o out.csv w.csv
+	assert_failure 1
+	assert_line "alf-ingest: w.csv:20002: Enhet: mis-encoded byte, not windows-1252 (Avd \\x81)"
+	assert_line "alf-ingest: 30000 read, 29999 accepted, 1 rejected, 0 merged; 29999 written"
+	run grep -c "Söder,,Avd " out.csv
+	assert_output 29999
+	run grep -c "Avd 20002" out.csv
+	assert_output 0
+}
+
 @test "a diagnostic names the value as read, not as decoded" {
 	printf '[profile]\nwrites = records\n[columns]\nprovider_name = V\xc3\xa5rdgivare\nstart = Fr\xc3\xa5n : date\nend = Till : date\nextent = Omf : percent\n[rules]\nstream = vil\n' > p
 	printf 'Vårdgivare;Från;Till;Omf\nKS;2024-01-01;2024-01-05;100,01\n' > n.csv

@@ -225,21 +225,35 @@ struct run {
 	int			 vstart, vperiod;	/* their variables */
 };
 
+/*
+ * The row check (csvr_set_check), in the reading thread: a row is
+ * well-formed UTF-8, looked at only when its file may hold a byte that is
+ * not (decode_open's strays).
+ */
+static int
+row_valid(const char *s, size_t n, void *arg)
+{
+	const unsigned long *strays = arg;
+
+	return (strays != NULL && *strays == 0) || utf8_valid_len(s, n);
+}
+
 static struct csvr *
 profile_open(struct run *x, const char *file)
 {
 	struct csvr *r;
+	const unsigned long *strays;
 	int used, i;
 
-	r = csvr_open_flags(decode_open(file, x->encoding, &used), file, 0,
-	    CSVR_EXCEL);
+	r = csvr_open_flags(decode_open(file, x->encoding, &used, &strays), file,
+	    0, CSVR_EXCEL);
 	x->used = used;
 	for (i = 0; i < csvr_ncols(r); i++)
 		if (!utf8_valid(csvr_colname(r, i)))
 			die(EXIT_USAGE, "%s:1: header is not %s text", file,
 			    decode_encoding_name(used));
 	profile_bind(x->p, r);
-	csvr_set_check(r, utf8_valid_len);
+	csvr_set_check(r, row_valid, (void *)strays);
 	return r;
 }
 
@@ -590,7 +604,7 @@ profile_row(struct run *x, struct csvr *r, int neff)
 		return;
 	}
 	/* the whole row at once; each field only when there is a bad byte */
-	misencoded = !csvr_checked(r);	/* utf8_valid_len, profile_open */
+	misencoded = !csvr_checked(r);	/* row_valid, profile_open */
 	for (i = 0; misencoded && i < n; i++) {
 		val = csvr_cell(r, i, &len);
 		if (utf8_valid_len(val, len))
