@@ -33,6 +33,7 @@ struct row {
 struct csvr {
 	FILE		*fp;
 	char		*name;
+	size_t		 namelen;	/* its strlen, for csvr_where */
 	struct csv_parser p;
 	int		 delim;
 	/*
@@ -543,6 +544,7 @@ csvr_open_flags(FILE *fp, const char *name, int delim, int flags)
 	r->fp = fp;
 	r->flags = flags;
 	r->name = estrdup(name);
+	r->namelen = strlen(name);
 	r->tty = isatty(STDERR_FILENO);
 	r->bcap = BLOCK;
 	r->blk = emalloc(r->bcap);
@@ -715,7 +717,7 @@ char *
 csvr_where(const struct csvr *r, char *buf, size_t len)
 {
 	char digits[24];
-	size_t n = strlen(r->name), k = 0;
+	size_t n = r->namelen, k = 0;
 	long line = r->out.line;
 
 	if (len < sizeof digits + 2) {

@@ -669,7 +669,9 @@ map_get(struct pmap *m, const char *key)
 	char buf[256], *k;
 	size_t n;
 
-	if (m->last_key != NULL && strcmp(m->last_key, key) == 0)
+	/* the first bytes inline: most keys differ there, without a call */
+	if (m->last_key != NULL && *m->last_key == *key &&
+	    strcmp(m->last_key, key) == 0)
 		return m->last_val;
 	/* fold_to skips these, then lowercases an ASCII byte */
 	for (k = (char *)key; *k == ' ' || *k == '\t'; k++)
@@ -719,7 +721,7 @@ cond_true(const struct prule *r, const struct pvals *pv)
 			eq = strcmp(fa, fb) == 0;
 			free(fb);
 		} else
-			eq = strcmp(fa, b) == 0;
+			eq = *fa == *b && strcmp(fa, b) == 0;
 	}
 	if (fa != a)
 		free(fa);
