@@ -394,8 +394,8 @@ decode_text(char *s)
 	return s;
 }
 
-size_t
-decode_text_len(char *s, size_t n)
+int
+decode_text_plain(const char *s, size_t n)
 {
 	unsigned char a, z;
 
@@ -404,11 +404,17 @@ decode_text_len(char *s, size_t n)
 	 * end (issue 11 "Performance").
 	 */
 	if (n == 0)
-		return 0;
+		return 1;
 	a = (unsigned char)s[0];
 	z = (unsigned char)s[n - 1];
-	if (a != ' ' && a != '\t' && a != 0xC2 && a != 0xE2 && a != '=' &&
-	    z != ' ' && z != '\t' && z != 0xA0 && z != 0xAF && z != 0x89)
+	return a != ' ' && a != '\t' && a != 0xC2 && a != 0xE2 && a != '=' &&
+	    z != ' ' && z != '\t' && z != 0xA0 && z != 0xAF && z != 0x89;
+}
+
+size_t
+decode_text_len(char *s, size_t n)
+{
+	if (decode_text_plain(s, n))
 		return n;
 	n = trim_len(s, n);
 	/* Excel keeps leading zeros by writing ="0123" */

@@ -57,6 +57,8 @@ char	*utf8_scrub(const char *s, char *buf, size_t len);
 char	*decode_text(char *s);
 /* the same on the n bytes at s, s[n] the NUL; the new length */
 size_t	 decode_text_len(char *s, size_t n);
+/* 1 when decode_text_len leaves the n bytes at s as they are */
+int	 decode_text_plain(const char *s, size_t n);
 /*
  * A decimal number: `-`, decimal comma or point, digit groups of three
  * separated by space, no-break space or `.` where that cannot be a decimal

@@ -168,7 +168,9 @@ pnr_canon(const char *s, int year, char out[PNR_LEN + 1], const char **why)
 		memcpy(out + 2, d, 11);
 	} else
 		memcpy(out, d, PNR_LEN + 1);
-	y = atoi((char[]){ out[0], out[1], out[2], out[3], '\0' });
+	/* four digits: out[0..3] come from digits or from y above */
+	y = (out[0] - '0') * 1000 + (out[1] - '0') * 100 + (out[2] - '0') * 10 +
+	    (out[3] - '0');
 	m = (out[4] - '0') * 10 + (out[5] - '0');
 	day = (out[6] - '0') * 10 + (out[7] - '0');
 	if (day > 60)

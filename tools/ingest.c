@@ -51,6 +51,9 @@ usage(int code)
 	exit(code);
 }
 
+/* what a number checks as before its pseudonym is made (row_send) */
+static const char placeholder[PSEUDONYM_LEN + 1] = "00000000000000000000";
+
 /* Check one row; on failure set *col and return the reason. */
 static const char *
 check(const char *v[], const struct table *streams, int year,
@@ -65,6 +68,7 @@ check(const char *v[], const struct table *streams, int year,
 	    F_CATEGORY, F_UNIVERSITY };
 	static long ystart, yend;
 	static int ystart_of;
+	static char last_stream[64];
 	size_t i;
 
 	/*
@@ -81,10 +85,15 @@ check(const char *v[], const struct table *streams, int year,
 	*val = NULL;
 	if (*(*col = "stream", *val = v[F_STREAM]) == '\0')
 		return "empty";
-	if (table_get(streams, v[F_STREAM]) == NULL)
+	/* the stream of the last row that had one known, without a lookup */
+	if ((*last_stream != *v[F_STREAM] || strcmp(last_stream, v[F_STREAM])
+	    != 0) && table_get(streams, v[F_STREAM]) == NULL)
 		return "not a stream of streams.csv";
+	if (strlen(v[F_STREAM]) < sizeof last_stream)
+		strcpy(last_stream, v[F_STREAM]);
 	*val = NULL;
-	if (*v[F_PERSON] != '\0' && !pnr_is_pseudonym(v[F_PERSON])) {
+	if (*v[F_PERSON] != '\0' && v[F_PERSON] != placeholder &&
+	    !pnr_is_pseudonym(v[F_PERSON])) {
 		*col = "person";
 		return "not a pseudonym (20 hex digits)";
 	}
@@ -329,11 +338,11 @@ escape_bytes(const char *s, char *buf, size_t len)
 }
 
 /*
- * Decode one column's cell, v (its variable's own buffer, trimmed), into
- * its canonical form; the reason, or NULL.
+ * Decode one column's cell, v (its variable's value, trimmed), into its
+ * canonical form; the reason, or NULL.
  */
 static const char *
-decode_cell(struct run *x, const struct pcolumn *c, char *v)
+decode_cell(struct run *x, const struct pcolumn *c, const char *v)
 {
 	char out[RAT_FMTLEN] = "";
 	struct period per;
@@ -585,7 +594,8 @@ profile_row(struct run *x, struct csvr *r, int neff)
 {
 	struct profile *p = x->p;
 	const char *v[NFIELDS + 1], *col, *val, *why, *map;
-	char src[1024], esc[256], *cell;
+	char src[1024], esc[256], *t;
+	const char *cell;
 	int i, n = csvr_nfields(r), var, person = -1, name = -1, misencoded;
 	int npnr, named;
 	size_t len;
@@ -621,9 +631,18 @@ profile_row(struct run *x, struct csvr *r, int neff)
 		if (c->idx < 0)
 			continue;
 		val = csvr_cell(r, c->idx, &len);
-		/* trimmed in the variable's buffer: one copy a cell */
-		cell = pvals_setn(&x->pv, c->vi, val, len);
-		decode_text_len(cell, len);
+		/*
+		 * a cell with nothing to trim is used where the row holds it
+		 * (until the next row); one to trim is trimmed in the
+		 * variable's buffer
+		 */
+		if (decode_text_plain(val, len)) {
+			x->pv.v[c->vi] = cell = val;
+		} else {
+			t = pvals_setn(&x->pv, c->vi, val, len);
+			decode_text_len(t, len);
+			cell = t;
+		}
 		if ((why = decode_cell(x, c, cell)) != NULL) {
 			reject(x, r, c->header, val, "%s", why);
 			return;
@@ -660,7 +679,7 @@ profile_row(struct run *x, struct csvr *r, int neff)
 		v[i] = x->pv.v[p->outvar[i]];
 		/* a number checks as the pseudonym it will be */
 		if ((x->tag[i] = pnr_of(x, v[i], npnr)) >= 0)
-			v[i] = "00000000000000000000";
+			v[i] = placeholder;
 		if (p->required[i] && *v[i] == '\0') {
 			reject(x, r, p->out[i], NULL, "empty");
 			return;
