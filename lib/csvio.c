@@ -13,6 +13,7 @@
 #include <csv.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -783,6 +784,15 @@ csvw_end(FILE *fp)
 	putc('\n', fp);
 }
 
+/* 1 when one of the eight bytes of w is c (the classic zero-byte test) */
+static int
+has_byte(uint64_t w, unsigned char c)
+{
+	uint64_t x = w ^ (0x0101010101010101ULL * c);
+
+	return ((x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL) != 0;
+}
+
 char *
 csvw_put(char *o, const char *s, size_t len, int first)
 {
@@ -797,7 +807,16 @@ csvw_put(char *o, const char *s, size_t len, int first)
 	 * needs_quotes on (s, len), copying as it looks: a field is short,
 	 * and one pass is cheaper than a search a character
 	 */
-	for (i = 0; i < len && !special[(unsigned char)s[i]]; i++)
+	for (i = 0; i + 8 <= len; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		if (has_byte(w, '"') | has_byte(w, ',') | has_byte(w, '\n') |
+		    has_byte(w, '\r'))
+			break;
+		memcpy(o + i, &w, 8);
+	}
+	for (; i < len && !special[(unsigned char)s[i]]; i++)
 		o[i] = s[i];
 	if (i == len && (len == 0 || (s[0] != ' ' && s[len - 1] != ' ')))
 		return o + len;

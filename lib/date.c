@@ -72,12 +72,13 @@ date_parse(const char *s, long *day)
 {
 	int y, m, d;
 
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return -1;
-	y = digits(s, 4);
-	m = digits(s + 5, 2);
-	d = digits(s + 8, 2);
-	if (y < 0 || m < 0 || d < 0 || !date_valid(y, m, d))
+	/*
+	 * in order, each look stopping before a NUL it meets, so s[10] is
+	 * read only when the ten before it are there (no strlen: twice a row)
+	 */
+	if ((y = digits(s, 4)) < 0 || s[4] != '-' || (m = digits(s + 5, 2)) < 0 ||
+	    s[7] != '-' || (d = digits(s + 8, 2)) < 0 || s[10] != '\0' ||
+	    !date_valid(y, m, d))
 		return -1;
 	*day = date_from_ymd(y, m, d);
 	return 0;

@@ -338,6 +338,22 @@ escape_bytes(const char *s, char *buf, size_t len)
 }
 
 /*
+ * 1 when s is a whole number as rat_fmt writes it (no sign, no leading
+ * zero), which decode_number and decode_percent read as itself
+ */
+static int
+canonical_int(const char *s)
+{
+	int n;
+
+	if (s[0] == '0')
+		return s[1] == '\0';
+	for (n = 0; s[n] >= '0' && s[n] <= '9'; n++)
+		;
+	return n > 0 && n <= 18 && s[n] == '\0';
+}
+
+/*
  * Decode one column's cell, v (its variable's value, trimmed), into its
  * canonical form; the reason, or NULL.
  */
@@ -362,6 +378,8 @@ decode_cell(struct run *x, const struct pcolumn *c, const char *v)
 		break;
 	case T_NUMBER:
 	case T_INT:
+		if (c->type == T_NUMBER && canonical_int(v))
+			break;	/* canonical already: keep it */
 		if (decode_number(v, &q) < 0)
 			return "not a number";
 		if (c->type == T_INT && (q.d != 1 || (c->min != c->max &&
@@ -372,6 +390,8 @@ decode_cell(struct run *x, const struct pcolumn *c, const char *v)
 		break;
 	case T_PERCENT:
 	case T_FRACTION:
+		if (c->type == T_PERCENT && canonical_int(v))
+			break;	/* `100`, as most extents are written */
 		if (decode_percent(v, c->type == T_FRACTION, &q) < 0)
 			return "not a percentage";
 		rat_fmt(q, out, sizeof out);
