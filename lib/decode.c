@@ -629,6 +629,17 @@ all_digits(const char *s, size_t n)
 	return n > 0;
 }
 
+/* the value of n digits all_digits has seen (no strtol: once a row) */
+static int
+digits_val(const char *s, size_t n)
+{
+	int v = 0;
+
+	while (n-- > 0)
+		v = v * 10 + (*s++ - '0');
+	return v;
+}
+
 int
 decode_term(const char *s, struct period *p)
 {
@@ -646,7 +657,7 @@ decode_term(const char *s, struct period *p)
 		if (!all_digits(s, n) || (n != 2 && n != 4) ||
 		    (n == 4 && s[0] == '0'))
 			return -1;
-		p->year = atoi(s) + (n == 2 ? 2000 : 0);
+		p->year = digits_val(s, n) + (n == 2 ? 2000 : 0);
 		p->kind = PERIOD_HALF;
 		p->n = half;
 		return 0;
@@ -661,7 +672,7 @@ decode_year(const char *s, struct period *p)
 {
 	if (strlen(s) != 4 || !all_digits(s, 4) || s[0] == '0')
 		return -1;
-	p->year = atoi(s);
+	p->year = digits_val(s, 4);
 	p->kind = PERIOD_YEAR;
 	p->n = 0;
 	return 0;

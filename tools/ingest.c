@@ -51,13 +51,37 @@ usage(int code)
 	exit(code);
 }
 
+/*
+ * The days of the dates a row's cells were decoded to, by the pointer of
+ * the value (valid for that row only: emptied before each row), so that
+ * check() does not parse again what decode_cell has parsed.
+ */
+struct daymemo {
+	const char	*s[4];
+	long		 day[4];
+	int		 n;
+};
+
+static int
+day_of(const struct daymemo *m, const char *s, long *day)
+{
+	int i;
+
+	for (i = 0; m != NULL && i < m->n; i++)
+		if (m->s[i] == s) {
+			*day = m->day[i];
+			return 0;
+		}
+	return date_parse(s, day);
+}
+
 /* what a number checks as before its pseudonym is made (row_send) */
 static const char placeholder[PSEUDONYM_LEN + 1] = "00000000000000000000";
 
 /* Check one row; on failure set *col and return the reason. */
 static const char *
 check(const char *v[], const struct table *streams, int year,
-    const char **col, const char **val)
+    const struct daymemo *dm, const char **col, const char **val)
 {
 	long a, b;
 	struct period p;
@@ -100,10 +124,10 @@ check(const char *v[], const struct table *streams, int year,
 	if (*(*col = "provider_name", v[F_PROVIDER]) == '\0')
 		return "empty";
 	*val = v[F_START];
-	if (*v[F_START] != '\0' && date_parse(v[F_START], &a) < 0)
+	if (*v[F_START] != '\0' && day_of(dm, v[F_START], &a) < 0)
 		return (*col = "start", "not a date YYYY-MM-DD");
 	*val = v[F_END];
-	if (*v[F_END] != '\0' && date_parse(v[F_END], &b) < 0)
+	if (*v[F_END] != '\0' && day_of(dm, v[F_END], &b) < 0)
 		return (*col = "end", "not a date YYYY-MM-DD");
 	if ((*v[F_START] == '\0') != (*v[F_END] == '\0'))
 		return (*col = *v[F_START] ? "end" : "start", "empty");
@@ -188,7 +212,8 @@ ingest_records(struct stage *st, FILE *fp, const char *const *files,
 			}
 			for (i = 0; i < NFIELDS; i++)
 				v[i] = csvr_field(r, idx[i]);
-			if ((why = check(v, streams, year, &col, &val)) != NULL) {
+			if ((why = check(v, streams, year, NULL, &col, &val)) !=
+			    NULL) {
 				stage_reject_masked(st, r, idx[F_PERSON], col, val, "%s",
 				    why);
 				continue;
@@ -232,6 +257,7 @@ struct run {
 	int			 whave;
 	int			 row_year;	/* the row's budget year, or 0 */
 	int			 vstart, vperiod;	/* their variables */
+	struct daymemo		 dm;		/* the row's decoded dates */
 };
 
 /*
@@ -370,8 +396,14 @@ decode_cell(struct run *x, const struct pcolumn *c, const char *v)
 		return NULL;
 	switch (c->type) {
 	case T_DATE:
-		if (strlen(v) == 10 && date_parse(v, &day) == 0)
-			break;	/* canonical already: keep it */
+		if (date_parse(v, &day) == 0) {
+			/* canonical already: keep it, and its day for check() */
+			if (x->dm.n < 4) {
+				x->dm.s[x->dm.n] = v;
+				x->dm.day[x->dm.n++] = day;
+			}
+			break;
+		}
 		if (decode_date(v, &day) < 0)
 			return "not a date YYYY-MM-DD or YYYYMMDD";
 		date_fmt(day, out, sizeof out);
@@ -646,6 +678,7 @@ profile_row(struct run *x, struct csvr *r, int neff)
 		return;
 	}
 	pvals_clear(&x->pv);
+	x->dm.n = 0;
 	for (i = 0; i < p->ncols; i++) {
 		c = &p->cols[i];
 		if (c->idx < 0)
@@ -705,8 +738,8 @@ profile_row(struct run *x, struct csvr *r, int neff)
 			return;
 		}
 	}
-	if (p->records && (why = check(v, x->streams, x->year, &col, &val)) !=
-	    NULL) {
+	if (p->records && (why = check(v, x->streams, x->year, &x->dm, &col,
+	    &val)) != NULL) {
 		var = profile_var(p, col);
 		/* a column's value as the file has it, not as decoded */
 		for (i = 0; val != NULL && i < p->ncols; i++)
