@@ -696,12 +696,64 @@ map_get(struct pmap *m, const char *key)
 	return v;
 }
 
+/*
+ * The folds of the values a row's conditions compare, by the value's
+ * pointer: a row tests one value (its stream) against half a dozen
+ * conditions, and the strings do not change while the rules run (struct
+ * pvals), so each is folded once a row.
+ */
+#define NFOLD	4
+struct folds {
+	const char	*src[NFOLD];
+	char		*fold[NFOLD];	/* src itself when it is its own fold */
+	int		 n;
+};
+
+static const char *
+fold_of(struct folds *f, const char *a)
+{
+	const char *b;
+	char *fa;
+	int i;
+
+	for (i = 0; i < f->n; i++)
+		if (f->src[i] == a)
+			return f->fold[i];
+	/* a value in lowercase ASCII without spaces is its own fold */
+	for (b = a; *b != '\0' && (unsigned char)*b < 0x80 && *b != ' ' &&
+	    !isupper((unsigned char)*b); b++)
+		;
+	fa = *b == '\0' ? (char *)a : name_fold(a);
+	if (f->n == NFOLD) {
+		/* full: the oldest goes */
+		if (f->fold[0] != f->src[0])
+			free(f->fold[0]);
+		memmove(f->src, f->src + 1, (NFOLD - 1) * sizeof *f->src);
+		memmove(f->fold, f->fold + 1, (NFOLD - 1) * sizeof *f->fold);
+		f->n--;
+	}
+	f->src[f->n] = a;
+	f->fold[f->n++] = fa;
+	return fa;
+}
+
+static void
+folds_free(struct folds *f)
+{
+	int i;
+
+	for (i = 0; i < f->n; i++)
+		if (f->fold[i] != f->src[i])
+			free(f->fold[i]);
+	f->n = 0;
+}
+
 /* names compare folded: `Ja`, `ja` and ` JA ` are one answer */
 static int
-cond_true(const struct prule *r, const struct pvals *pv)
+cond_true(const struct prule *r, const struct pvals *pv, struct folds *f)
 {
-	const char *a, *b;
-	char *fa, *fb;
+	const char *a, *b, *fa;
+	char *fb;
 	int i, eq = 0;
 
 	if (r->cond == C_NONE)
@@ -709,11 +761,7 @@ cond_true(const struct prule *r, const struct pvals *pv)
 	a = atom_val(&r->ca, pv);
 	if (r->cond == C_IN)
 		return *a != '\0' && map_get(r->cmap, a) != NULL;
-	/* a value in lowercase ASCII without spaces is its own fold */
-	for (b = a; *b != '\0' && (unsigned char)*b < 0x80 && *b != ' ' &&
-	    !isupper((unsigned char)*b); b++)
-		;
-	fa = *b == '\0' ? (char *)a : name_fold(a);
+	fa = fold_of(f, a);
 	for (i = 0; i < r->ncb && !eq; i++) {
 		b = atom_val(&r->cb[i], pv);
 		if (r->cb[i].var >= 0) {
@@ -723,8 +771,6 @@ cond_true(const struct prule *r, const struct pvals *pv)
 		} else
 			eq = *fa == *b && strcmp(fa, b) == 0;
 	}
-	if (fa != a)
-		free(fa);
 	return r->cond == C_EQ ? eq : !eq;
 }
 
@@ -734,12 +780,13 @@ profile_apply(const struct profile *p, struct pvals *pv, int *var,
 {
 	const struct prule *r;
 	const char *a, *b, *v;
+	struct folds f = { .n = 0 };
 	rat x, y;
 	int i;
 
 	for (i = 0; i < p->nrules; i++) {
 		r = &p->rules[i];
-		if (!cond_true(r, pv))
+		if (!cond_true(r, pv, &f))
 			continue;
 		a = atom_val(&r->a, pv);
 		switch (r->expr) {
@@ -751,6 +798,7 @@ profile_apply(const struct profile *p, struct pvals *pv, int *var,
 				if (r->map->closed) {
 					*var = r->a.var;
 					*map = r->map->name;
+					folds_free(&f);
 					return -1;
 				}
 				v = a;
@@ -768,5 +816,6 @@ profile_apply(const struct profile *p, struct pvals *pv, int *var,
 			break;
 		}
 	}
+	folds_free(&f);
 	return 0;
 }
