@@ -394,23 +394,6 @@ decode_text(char *s)
 	return s;
 }
 
-int
-decode_text_plain(const char *s, size_t n)
-{
-	unsigned char a, z;
-
-	/*
-	 * Most cells have nothing to trim and no guard: one look at either
-	 * end (issue 11 "Performance").
-	 */
-	if (n == 0)
-		return 1;
-	a = (unsigned char)s[0];
-	z = (unsigned char)s[n - 1];
-	return a != ' ' && a != '\t' && a != 0xC2 && a != 0xE2 && a != '=' &&
-	    z != ' ' && z != '\t' && z != 0xA0 && z != 0xAF && z != 0x89;
-}
-
 size_t
 decode_text_len(char *s, size_t n)
 {

@@ -386,7 +386,7 @@ canonical_int(const char *s)
 static const char *
 decode_cell(struct run *x, const struct pcolumn *c, const char *v)
 {
-	char out[RAT_FMTLEN] = "";
+	char out[RAT_FMTLEN];
 	struct period per;
 	rat q;
 	ore_t o;
@@ -394,6 +394,7 @@ decode_cell(struct run *x, const struct pcolumn *c, const char *v)
 
 	if (*v == '\0')
 		return NULL;
+	out[0] = '\0';	/* not the whole array: a dozen cells a row */
 	switch (c->type) {
 	case T_DATE:
 		if (date_parse(v, &day) == 0) {
