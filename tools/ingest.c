@@ -697,7 +697,9 @@ profile_row(struct run *x, struct csvr *r, int neff)
 			decode_text_len(t, len);
 			cell = t;
 		}
-		if ((why = decode_cell(x, c, cell)) != NULL) {
+		/* text, a number or a name is its value already */
+		if (c->type != T_TEXT && c->type != T_PNR && c->type != T_NAME &&
+		    (why = decode_cell(x, c, cell)) != NULL) {
 			reject(x, r, c->header, val, "%s", why);
 			return;
 		}
