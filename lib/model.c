@@ -1,5 +1,7 @@
 /* model: run jq on the model and read what it prints. */
 #include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +72,121 @@ jq_failed(const char *modelpath, int status, FILE *errfp)
 	die(EXIT_USAGE, "%s: not a valid model: jq: %s", modelpath, msg);
 }
 
+/*
+ * ALF_MODEL_CACHE, when set, is a directory where model.jq's output is
+ * kept under the SHA-256 of everything it is made from: model.jq,
+ * streams.csv and the model as bytes, and the model's path (the program's
+ * name, jq's other argument, is in model.jq's messages only, and an
+ * output with a message is never kept).  A run of make has a dozen programs read
+ * one model, and jq's start and model.jq's checks are 0.07 s each (issue
+ * 15 "National scale benchmark": seven regions pay it a hundred times);
+ * with the cache the first pays.  A key names its inputs' bytes, so an
+ * entry is never that of another model; only an output jq gave with exit
+ * 0 and not a word on its standard error is kept, and it is published
+ * by rename, whole or not at all.  Without the variable, jq runs.
+ */
+static int
+hash_file(EVP_MD_CTX *md, const char *path)
+{
+	char chunk[8192];
+	size_t n, total = 0;
+	FILE *fp;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
+		EVP_DigestUpdate(md, chunk, n);
+		total += n;
+	}
+	n = ferror(fp);
+	fclose(fp);
+	/* the length too: the files' bytes cannot run into each other */
+	EVP_DigestUpdate(md, &total, sizeof total);
+	return n ? -1 : 0;
+}
+
+static char *
+cache_path(const char *prog, const char *streams, const char *modelpath)
+{
+	const char *dir = getenv("ALF_MODEL_CACHE");
+	unsigned char dig[EVP_MAX_MD_SIZE];
+	char hex[2 * EVP_MAX_MD_SIZE + 1], *path;
+	unsigned int n, i;
+	EVP_MD_CTX *md;
+	int bad;
+
+	if (dir == NULL || *dir == '\0' || (md = EVP_MD_CTX_new()) == NULL)
+		return NULL;
+	bad = EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1 ||
+	    hash_file(md, prog) < 0 || hash_file(md, streams) < 0 ||
+	    hash_file(md, modelpath) < 0 ||
+	    EVP_DigestUpdate(md, modelpath, strlen(modelpath) + 1) != 1 ||
+	    EVP_DigestFinal_ex(md, dig, &n) != 1;
+	EVP_MD_CTX_free(md);
+	if (bad)
+		return NULL;
+	for (i = 0; i < n; i++)
+		snprintf(hex + 2 * i, 3, "%02x", dig[i]);
+	path = emalloc(strlen(dir) + 2 * n + 16);
+	sprintf(path, "%s/%s.model", dir, hex);
+	return path;
+}
+
+/* a cached output, or NULL */
+static char *
+cache_read(const char *path, size_t *outlen)
+{
+	FILE *fp, *mem;
+	char *buf = NULL, chunk[8192];
+	size_t len = 0, n;
+	int bad;
+
+	if (path == NULL || (fp = fopen(path, "r")) == NULL)
+		return NULL;
+	if ((mem = open_memstream(&buf, &len)) == NULL)
+		die(EXIT_IO, "out of memory");
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		fwrite(chunk, 1, n, mem);
+	bad = ferror(fp);
+	fclose(fp);
+	fclose(mem);
+	if (bad || len == 0) {
+		free(buf);
+		return NULL;
+	}
+	*outlen = len;
+	return buf;
+}
+
+/* keep an output; a cache that cannot be written is no error */
+static void
+cache_write(const char *path, const char *buf, size_t len)
+{
+	char *tmp;
+	FILE *fp;
+	int fd, bad;
+
+	if (path == NULL)
+		return;
+	tmp = emalloc(strlen(path) + 8);
+	sprintf(tmp, "%s.XXXXXX", path);
+	if ((fd = mkstemp(tmp)) < 0) {
+		free(tmp);
+		return;
+	}
+	if ((fp = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		return;
+	}
+	bad = fwrite(buf, 1, len, fp) != len;
+	bad = fclose(fp) != 0 || bad;
+	if (bad || rename(tmp, path) != 0)
+		unlink(tmp);
+	free(tmp);
+}
+
 /* jq's whole output (mode all: model_part), once jq has exited 0 */
 static char *
 run_jq(const char *model, size_t *outlen)
@@ -83,11 +200,12 @@ run_jq(const char *model, size_t *outlen)
 	posix_spawn_file_actions_t fa;
 	int fd[2], status;
 	pid_t pid;
-	char *buf = NULL, chunk[8192];
+	char *buf = NULL, chunk[8192], *cache;
 	size_t len = 0;
 	ssize_t n;
 	FILE *mem, *errfp;
 	struct stat st;
+	int warned;
 
 	if (access(modelpath, R_OK) != 0)
 		die(EXIT_USAGE, "%s: cannot read model: %s", modelpath,
@@ -96,6 +214,15 @@ run_jq(const char *model, size_t *outlen)
 	if (stat(modelpath, &st) == 0 && S_ISDIR(st.st_mode))
 		die(EXIT_USAGE, "%s: not a model file: %s", modelpath,
 		    strerror(EISDIR));
+	cache = cache_path(prog, streams, modelpath);
+	if ((buf = cache_read(cache, &len)) != NULL) {
+		free(cache);
+		free(prog);
+		free(streams);
+		free(modelpath);
+		*outlen = len;
+		return buf;
+	}
 	if (pipe(fd) != 0)
 		die(EXIT_IO, "pipe: %s", strerror(errno));
 	/* jq's complaints are kept, to be said with the model's name (without
@@ -127,16 +254,22 @@ run_jq(const char *model, size_t *outlen)
 		die(EXIT_IO, "waiting for jq: %s", strerror(errno));
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		jq_failed(modelpath, status, errfp);
+	warned = errfp == NULL;
 	if (errfp != NULL) {
 		/* a warning of a jq that succeeded is still said */
 		rewind(errfp);
-		while ((n = (ssize_t)fread(chunk, 1, sizeof chunk, errfp)) > 0)
+		while ((n = (ssize_t)fread(chunk, 1, sizeof chunk, errfp)) > 0) {
 			fwrite(chunk, 1, (size_t)n, stderr);
+			warned = 1;
+		}
 		fclose(errfp);
 	}
 	if (len == 0)
 		/* jq reads an empty file as no input at all */
 		die(EXIT_USAGE, "%s: not a model file (empty)", modelpath);
+	if (!warned)
+		cache_write(cache, buf, len);
+	free(cache);
 	free(prog);
 	free(streams);
 	free(modelpath);

@@ -83,14 +83,18 @@ NOW		= date -u +%Y-%m-%dT%H:%M:%SZ
 # (KiB) to logs/STEP.time (bench/national.mk reads them)
 RUN_TIMER	= $(if $(RUN_MEASURE),/usr/bin/time -f '%e %U %S %M' -o $$l.time)
 
+# model.jq's output, kept for the run's other programs (lib/model.c
+# ALF_MODEL_CACHE): the model is read by a dozen steps, jq runs once
+RUN_MODELCACHE	= $(abspath $(RUN_OUT))/logs/model-cache
+
 # step NAME DIR CMD...: run CMD in DIR, its diagnostics to the terminal
 # and to logs/NAME.log between two time stamps, its status to logs/NAME.rc;
 # true for 0 and 1.  A hung step is stopped after STAGE_TIMEOUT seconds and
 # counts as 3, as does a signal.
 RUN_STEP	= step() { n=$$1; d=$$2; shift 2; l=$(RUN_OUT)/logs/$$n; \
-		  mkdir -p $(RUN_OUT)/logs; rm -f $$l.rc; \
+		  mkdir -p $(RUN_OUT)/logs $(RUN_MODELCACHE); rm -f $$l.rc; \
 		  echo "$$($(NOW)) start $$n" > $$l.log; \
-		  (cd "$$d" && exec $(RUN_TIMER) timeout -k 10 $(STAGE_TIMEOUT) "$$@") 2> $$l.err; rc=$$?; \
+		  (cd "$$d" && ALF_MODEL_CACHE=$(RUN_MODELCACHE) exec $(RUN_TIMER) timeout -k 10 $(STAGE_TIMEOUT) "$$@") 2> $$l.err; rc=$$?; \
 		  case $$rc in 0|1|2|3) ;; *) echo "$$n: stopped (status $$rc)" >> $$l.err; rc=3;; esac; \
 		  cat $$l.err >&2; cat $$l.err >> $$l.log; rm -f $$l.err; \
 		  echo "$$($(NOW)) exit $$rc $$n" >> $$l.log; echo $$rc > $$l.rc; \

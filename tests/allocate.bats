@@ -443,3 +443,59 @@ C 19636364.00"
 	assert_failure 2
 	assert_output --partial "line a: weight: more than 1 (3/2)"
 }
+
+# lib/model.c's ALF_MODEL_CACHE (make run sets it to logs/model-cache):
+# model.jq's output kept by the SHA-256 of the bytes it is made from
+model_cache_setup() {
+	cd "$ROOT"
+	alf-ingest --quiet --year 2024 "$FIX/stockholm-2024/hap.csv" |
+	    alf-normalize --quiet --providers "$FIX/stockholm-2024/providers.csv" --year 2024 > "$W/act.csv"
+	cd "$W"
+	cp "$MODELS/stockholm-2024.json" m.json
+	mkdir cache nojq
+	# a PATH where jq is not: only the cache can give the model
+	for t in "$ALF_BIN"/alf-*; do ln -s "$t" nojq/; done
+}
+
+@test "ALF_MODEL_CACHE: the second program reads the model without jq, to the same bytes" {
+	model_cache_setup
+	alf-allocate --quiet --model ./m.json --providers "$FIX/stockholm-2024/providers.csv" act.csv > plain.csv
+	ALF_MODEL_CACHE=$W/cache alf-allocate --quiet --model ./m.json \
+	    --providers "$FIX/stockholm-2024/providers.csv" act.csv > first.csv
+	[ "$(ls cache | wc -l)" -eq 1 ]
+	run env PATH="$W/nojq" ALF_MODEL_CACHE="$W/cache" alf-allocate --quiet \
+	    --model ./m.json --providers "$FIX/stockholm-2024/providers.csv" -o second.csv act.csv
+	assert_success
+	cmp plain.csv first.csv
+	cmp plain.csv second.csv
+	# without the cache, that PATH has no jq: the cache was what answered
+	run env PATH="$W/nojq" alf-allocate --quiet --model ./m.json \
+	    --providers "$FIX/stockholm-2024/providers.csv" act.csv
+	assert_failure 3
+	assert_output --partial "cannot run jq"
+}
+
+@test "ALF_MODEL_CACHE: a changed model is read anew, a model jq rejects is never kept" {
+	model_cache_setup
+	ALF_MODEL_CACHE=$W/cache alf-allocate --quiet --model ./m.json \
+	    --providers "$FIX/stockholm-2024/providers.csv" act.csv > before.csv
+	# 3.2's rate doubled: one byte of the model, another key
+	jq '(.lines[] | select(.id == "3.2") | .rate) |= (tonumber * 2 | tostring)' \
+	    "$MODELS/stockholm-2024.json" > m.json
+	ALF_MODEL_CACHE=$W/cache alf-allocate --quiet --model ./m.json \
+	    --providers "$FIX/stockholm-2024/providers.csv" act.csv > cached.csv
+	alf-allocate --quiet --model ./m.json --providers "$FIX/stockholm-2024/providers.csv" act.csv > fresh.csv
+	[ "$(ls cache | wc -l)" -eq 2 ]
+	cmp cached.csv fresh.csv
+	! cmp -s before.csv fresh.csv
+	rm cache/*
+	echo '{"model": "x"}' > m.json
+	run env ALF_MODEL_CACHE="$W/cache" alf-allocate --model ./m.json act.csv
+	assert_failure 2
+	[ "$(ls cache | wc -l)" -eq 0 ]
+	# a cache that cannot be written is no error
+	run env ALF_MODEL_CACHE="$W/none/such" alf-allocate --quiet --model stockholm-2024 \
+	    --providers "$FIX/stockholm-2024/providers.csv" -o none.csv act.csv
+	assert_success
+	cmp none.csv before.csv
+}
