@@ -114,15 +114,39 @@ struct name_slot {
 	size_t		 len;
 	void		*val;
 	int		 aux;
+	size_t		 vlen;		/* strlen(id) or strlen(uom) */
 };
 
-/* the extent of the previous row: nearly every row repeats it */
+/*
+ * Extents answered before: a file has a handful (100, 50, 62.5), in any
+ * order, so a few slots by a hash of the text, not just the previous row.
+ */
+#define EXTENT_MEMO	16
+
 struct extent_memo {
 	char	 raw[32];
 	int	 bad;		/* not a percentage in (0, 100] */
 	int	 pnr;		/* pnr_like(raw) */
 	uint32_t hundredths;	/* extent × 100: 1 … 10000 */
 };
+
+/*
+ * Dates parsed before, by their ten bytes: a year has 365 or 366 and a
+ * row two, so once the slots have filled nearly every date is a hit.
+ * Only dates that parsed are kept.  Direct-mapped; a clash only means
+ * date_parse again.
+ */
+#define DATE_MEMO	1024
+
+struct date_slot {
+	uint64_t head;		/* bytes 0-7 */
+	uint16_t tail;		/* bytes 8-9 */
+	uint16_t used;
+	int32_t	 day;
+};
+
+/* an id's buffer: a longer src is cut, as it always was */
+#define ID_LEN		1100
 
 /* what a stream's uom makes of dates */
 enum { U_WEEKS, U_DAYS, U_MONTHS, U_OTHER };
@@ -153,12 +177,12 @@ usage(int code)
 
 /*
  * The bytes of one field into h, eight at a time (a byte at a time was a
- * tenth of the row).  The length goes in first, so field boundaries count,
- * and a short tail is read in whole words, overlapping what went before,
- * never a byte at a time.  Only the duplicate index and the name cache
- * use it, in memory.
+ * tenth of the row), inline: it runs some seventeen times a row.  The
+ * length goes in first, so field boundaries count, and a short tail is
+ * read in whole words, overlapping what went before, never a byte at a
+ * time.  Only the duplicate index and the caches use it, in memory.
  */
-static uint64_t
+static inline uint64_t
 hash_bytes(uint64_t h, const char *s, size_t n)
 {
 	const uint64_t m = 0x9e3779b97f4a7c15ULL;
@@ -192,12 +216,6 @@ hash_bytes(uint64_t h, const char *s, size_t n)
 		h ^= h >> 32;
 	}
 	return h;
-}
-
-static uint64_t
-hash_str(uint64_t h, const char *s)
-{
-	return hash_bytes(h, s, strlen(s));
 }
 
 /* the final mix: the index buckets by the low bits */
@@ -242,28 +260,29 @@ name_cache_free(struct name_slot *c)
 		free(c[i].raw);
 }
 
-/* provider_lookup through the cache */
+/* provider_lookup through the cache; *idlen the length of its id */
 static struct provider *
 provider_cached(struct name_slot *c, const struct providers *ps,
-    const char *name)
+    const char *name, size_t len, size_t *idlen)
 {
-	size_t len = strlen(name);
 	struct name_slot *e = name_slot(c, name, len);
 	struct provider *p;
 
-	if (name_hit(e, name, len))
-		return e->val;
-	if ((p = provider_lookup(ps, name)) != NULL)
+	if (!name_hit(e, name, len)) {
+		if ((p = provider_lookup(ps, name)) == NULL)
+			return NULL;
 		name_keep(e, name, len, p, 0);
-	return p;
+		e->vlen = strlen(p->id);
+	}
+	*idlen = e->vlen;
+	return e->val;
 }
 
 /* the stream's uom (NULL: not a stream), and what it makes of dates */
 static const char *
 stream_cached(struct name_slot *c, struct table *streams, const char *name,
-    int *kind)
+    size_t len, int *kind, size_t *uomlen)
 {
-	size_t len = strlen(name);
 	struct name_slot *e = name_slot(c, name, len);
 	char *uom;
 
@@ -273,20 +292,23 @@ stream_cached(struct name_slot *c, struct table *streams, const char *name,
 		name_keep(e, name, len, uom, strcmp(uom, "months") == 0 ?
 		    U_MONTHS : strcmp(uom, "days") == 0 ? U_DAYS :
 		    strcmp(uom, "weeks") == 0 ? U_WEEKS : U_OTHER);
+		e->vlen = strlen(uom);
 	}
 	*kind = e->aux;
+	*uomlen = e->vlen;
 	return e->val;
 }
 
 /*
  * Extent as hundredths of a percent, checked as CONTRACTS records.csv
- * says (0 < extent <= 100, two decimals); 0 when it is not one.  The
- * previous row's answer is reused for the same text.
+ * says (0 < extent <= 100, two decimals); 0 when it is not one.  An
+ * earlier row's answer is reused for the same text.
  */
 static uint32_t
-extent_of(struct extent_memo *m, const char *s, int *pnr)
+extent_of(struct extent_memo *memo, const char *s, size_t len, int *pnr)
 {
-	size_t len = strlen(s);
+	struct extent_memo *m = &memo[hash_bytes(0, s, len) &
+	    (EXTENT_MEMO - 1)];
 	rat x;
 
 	if (len < sizeof m->raw && memcmp(m->raw, s, len + 1) == 0) {
@@ -307,7 +329,37 @@ extent_of(struct extent_memo *m, const char *s, int *pnr)
 	return (uint32_t)x.n;
 }
 
-/* units / 10^places in its shortest exact form, as rat_fmt writes it */
+/* date_parse of s (len bytes) through the memo */
+static int
+date_cached(struct date_slot *memo, const char *s, size_t len, long *day)
+{
+	struct date_slot *e;
+	uint64_t head;
+	uint16_t tail;
+
+	if (len != 10)
+		return date_parse(s, day);
+	memcpy(&head, s, 8);
+	memcpy(&tail, s + 8, 2);
+	/* the top ten bits of a multiplicative hash: DATE_MEMO slots */
+	e = &memo[((head ^ tail) * 0x9e3779b97f4a7c15ULL) >> 54];
+	if (e->used && e->head == head && e->tail == tail) {
+		*day = e->day;
+		return 0;
+	}
+	if (date_parse(s, day) < 0)
+		return -1;
+	e->head = head;
+	e->tail = tail;
+	e->used = 1;
+	e->day = (int32_t)*day;
+	return 0;
+}
+
+/*
+ * units / 10^places in its shortest exact form, as rat_fmt writes it; the
+ * end of it
+ */
 static char *
 fixed_fmt(uint64_t units, int places, char *buf)
 {
@@ -335,7 +387,174 @@ fixed_fmt(uint64_t units, int places, char *buf)
 		o += places;
 	}
 	*o = '\0';
+	return o;
+}
+
+/*
+ * A record's output lines.  Their fields but id, period and qty are the
+ * same for every piece of a record, so they are quoted once (csvw_put: the
+ * bytes csvw_row writes) and each piece's line is its own three put
+ * around copies of them; the record's lines go out in one call.  csvw_row,
+ * a strlen and a quoting pass for every field of every piece and a write
+ * a line, was half the time on service months (a piece a month).
+ */
+struct linebuf {
+	char	*fixed;		/* ,provider … ,stream; then ,uom,src LF */
+	size_t	 mid, tail;	/* the lengths of those two runs */
+	size_t	 fcap;
+	char	*line;		/* the record's lines so far */
+	size_t	 len, lcap;
+	int	 plain;		/* the id's src part is written as it is */
+};
+
+/* the widest id, year, period and qty a line adds to the fixed fields */
+#define LINE_OWN	(CSVW_MAX(ID_LEN) + CSVW_MAX(8) + \
+	CSVW_MAX(PERIOD_LEN) + CSVW_MAX(RAT_FMTLEN))
+
+static char *
+grow(char *p, size_t *cap, size_t need)
+{
+	if (need <= *cap)
+		return p;
+	*cap = need > 4096 ? 2 * need : 4096;
+	free(p);
+	return emalloc(*cap);
+}
+
+/* the record's lines out, in one call */
+static void
+line_flush(FILE *fp, struct linebuf *lb)
+{
+	fwrite_unlocked(lb->line, 1, lb->len, fp);
+	lb->len = 0;
+}
+
+/*
+ * A record's fixed fields, w[i] of wl[i] bytes, into lb, for up to npieces
+ * lines; src, srclen the part of the src its ids start with.
+ */
+static void
+line_fixed(struct linebuf *lb, const char *const w[NACT],
+    const size_t wl[NACT], const char *src, size_t srclen, int npieces)
+{
+	size_t need = 1;
+	char *o;
+	int i;
+
+	for (i = A_PROVIDER; i <= A_STREAM; i++)
+		need += CSVW_MAX(wl[i]);
+	need += CSVW_MAX(wl[A_UOM]) + CSVW_MAX(wl[A_SRC]);
+	lb->fixed = grow(lb->fixed, &lb->fcap, need);
+	lb->line = grow(lb->line, &lb->lcap,
+	    (size_t)(npieces > 1 ? npieces : 1) * (need + LINE_OWN));
+	o = lb->fixed;
+	for (i = A_PROVIDER; i <= A_STREAM; i++)
+		if (i == A_PROVIDER || i == A_HOST || i == A_PERSON) {
+			/*
+			 * ids are A-Z, 0-9 and _ (providers_load), a
+			 * person a pseudonym or empty (leaked_pnr): as
+			 * csvw_put would write them
+			 */
+			*o++ = ',';
+			memcpy(o, w[i], wl[i]);
+			o += wl[i];
+		} else
+			o = csvw_put(o, w[i], wl[i], 0);
+	lb->mid = (size_t)(o - lb->fixed);
+	o = csvw_put(o, w[A_UOM], wl[A_UOM], 0);
+	o = csvw_put(o, w[A_SRC], wl[A_SRC], 0);
+	*o++ = '\n';
+	lb->tail = (size_t)(o - lb->fixed) - lb->mid;
+	/*
+	 * Unquoted, src has no comma, quote, CR or LF and no space at
+	 * either end; then neither has src:PERIOD, which ends in the
+	 * period (or the ':' of a cut one), so its id needs no quotes.
+	 */
+	lb->plain = csvw_put(lb->line, src, srclen, 1) == lb->line + srclen;
+	lb->len = 0;
+}
+
+/*
+ * A period as a line has it, ":PERIOD,YEAR,PERIOD": the end of a split
+ * row's id, then the year and period fields from off on.  Year and period
+ * are digits, '-' and 'H' as date.c writes them, which csvw_put never
+ * quotes: they go in as they are.
+ */
+struct pertext {
+	char	s[2 * PERIOD_LEN + 8];
+	size_t	len, off;
+};
+
+static void
+pertext_set(struct pertext *t, const struct period *p, const char *year)
+{
+	char per[PERIOD_LEN];
+
+	period_fmt(p, per, sizeof per);
+	t->len = (size_t)snprintf(t->s, sizeof t->s, ":%s,%s,%s", per, year,
+	    per);
+	t->off = 1 + strlen(per);
+}
+
+/*
+ * A piece's period: one of the budget year's halves and months made
+ * before the first row (ytext: H1, H2, then the months), else into buf.
+ */
+static const struct pertext *
+pertext_of(const struct period *p, int year, const struct pertext ytext[14],
+    struct pertext *buf, const char *ysrc)
+{
+	if (p->year == year && p->kind == PERIOD_HALF && (p->n == 1 ||
+	    p->n == 2))
+		return &ytext[p->n - 1];
+	if (p->year == year && p->kind == PERIOD_MONTH && p->n >= 1 &&
+	    p->n <= 12)
+		return &ytext[p->n + 1];
+	pertext_set(buf, p, ysrc);
 	return buf;
+}
+
+/* len bytes onto the line as they are */
+static void
+line_put(struct linebuf *lb, const char *s, size_t len)
+{
+	memcpy(lb->line + lb->len, s, len);
+	lb->len += len;
+}
+
+/* a piece's id, quoted as csvw_put quotes it */
+static void
+line_id(struct linebuf *lb, const char *id, size_t len)
+{
+	if (lb->plain)
+		line_put(lb, id, len);
+	else
+		lb->len = (size_t)(csvw_put(lb->line + lb->len, id, len, 1) -
+		    lb->line);
+}
+
+/*
+ * The rest of a piece's line, after its year and period: the fixed fields
+ * with its qty between, given as text (qty, qlen: rat_fmt's digits, '-'
+ * and '.', never quoted) or as units / 10^places, written in place.
+ */
+static void
+line_rest(struct linebuf *lb, const char *qty, size_t qlen, uint64_t units,
+    int places)
+{
+	char *o = lb->line + lb->len;
+
+	memcpy(o, lb->fixed, lb->mid);
+	o += lb->mid;
+	*o++ = ',';
+	if (qty != NULL) {
+		memcpy(o, qty, qlen);
+		o += qlen;
+	} else
+		o = fixed_fmt(units, places, o);
+	memcpy(o, lb->fixed + lb->mid, lb->tail);
+	o += lb->tail;
+	lb->len = (size_t)(o - lb->line);
 }
 
 static void
@@ -500,6 +719,16 @@ split_months(long a, long b, uint32_t hundredths, const long mstart[13],
 	stage_reject_masked((st), (r), -1, (col), (val), __VA_ARGS__)
 
 /*
+ * pnr_like is 0 for a field that does not start with a digit or with what
+ * it skips before one (spaces, =, quotes): most fields, spared the call.
+ */
+static int
+may_be_pnr(const char *s)
+{
+	return (*s >= '0' && *s <= '9') || *s == ' ' || *s == '=' || *s == '"';
+}
+
+/*
  * The first field that may be a personal identity number, or -1.  Fields
  * in clear (a bit each) are known not to be one, so pnr_like is spared:
  * a pseudonym has too many digits, a strict date a '-' after four.
@@ -516,7 +745,8 @@ leaked_pnr(const char *const v[NREC], unsigned clear, int extent_pnr)
 	for (i = 0; i < NREC; i++) {
 		if (clear & 1u << i)
 			continue;
-		if (i == R_EXTENT ? extent_pnr : pnr_like(v[i]))
+		if (i == R_EXTENT ? extent_pnr : may_be_pnr(v[i]) &&
+		    pnr_like(v[i]))
 			return i;
 	}
 	return -1;
@@ -550,7 +780,9 @@ main(int argc, char *argv[])
 	struct stage st = { 0 };
 	struct dupidx dups = { 0 };
 	struct name_slot *names, *stream_names;
-	struct extent_memo em = { "", 0, 0, 0 };
+	struct date_slot *dates;
+	struct extent_memo em[EXTENT_MEMO] = { { "", 0, 0, 0 } };
+	struct linebuf lb = { NULL, 0, 0, 0, NULL, 0, 0, 0 };
 	const char *outpath = NULL, *provpath = NULL;
 	const char **files, *v[NREC], *w[NACT], *uom;
 	struct providers *provs;
@@ -560,13 +792,16 @@ main(int argc, char *argv[])
 	struct csvr *r;
 	struct piece pieces[12];
 	struct period pp;
-	char id[1100], per[PERIOD_LEN], qbuf[RAT_FMTLEN];
+	char id[ID_LEN], qbuf[RAT_FMTLEN];
 	char hint[256], ysrc[8];
+	struct pertext ytext[14], ptbuf;
+	const struct pertext *pt;
 	int ch, nfiles, f, i, n, idx[NREC], year = 0, clip = 0, kind;
 	int start_ok, end_ok, extent_pnr, given;
 	long a, b, ylo, yhi, jun30, mstart[13], sa = 0, sb = 0;
 	uint32_t hundredths;
-	size_t srclen, perlen;
+	size_t srclen, perlen, len[NREC], wl[NACT], idlen, provlen, hostlen;
+	size_t uomlen, sfxlen, qlen = 0;
 	rat qty = RAT_ZERO;
 	uint64_t key, h;
 	uint32_t fh;
@@ -607,11 +842,19 @@ main(int argc, char *argv[])
 	mstart[12] = yhi + 1;
 	/* every output row of the year carries it: written once */
 	snprintf(ysrc, sizeof ysrc, "%d", year);
+	/* and one of its halves or months, H1, H2, then the months */
+	for (i = 0; i < 14; i++) {
+		pp.year = year;
+		pp.kind = i < 2 ? PERIOD_HALF : PERIOD_MONTH;
+		pp.n = i < 2 ? i + 1 : i - 1;
+		pertext_set(&ytext[i], &pp, ysrc);
+	}
 
 	streams = streams_load();
 	provs = providers_load(provpath);
 	names = ecalloc(NAME_CACHE, sizeof *names);
 	stream_names = ecalloc(NAME_CACHE, sizeof *stream_names);
+	dates = ecalloc(DATE_MEMO, sizeof *dates);
 	/*
 	 * Every header before the first byte out: exit 2 writes nothing, not
 	 * even to standard output (CONTRACTS "Every program").  Standard
@@ -640,27 +883,35 @@ main(int argc, char *argv[])
 				    csvr_ncols(r), csvr_nfields(r));
 				continue;
 			}
+			/*
+			 * lengths once, for the hashes and the output (as
+			 * strlen: a NUL inside a field ends it, as it did)
+			 */
 			for (i = 0; i < NREC; i++)
-				v[i] = csvr_field(r, idx[i]);
+				len[i] = strlen(v[i] = csvr_field(r, idx[i]));
 			/*
 			 * The duplicate key first, so that its line of the
 			 * index is on its way while the row is checked.
 			 */
-			prov = provider_cached(names, provs, v[R_PROVIDER]);
+			prov = provider_cached(names, provs, v[R_PROVIDER],
+			    len[R_PROVIDER], &provlen);
 			key = 0;
 			if (prov != NULL && *v[R_PERSON] != '\0') {
-				key = hash_end(hash_str(hash_str(hash_str(0,
-				    v[R_PERSON]), v[R_STREAM]), prov->id));
+				key = hash_end(hash_bytes(hash_bytes(hash_bytes(
+				    0, v[R_PERSON], len[R_PERSON]), v[R_STREAM],
+				    len[R_STREAM]), prov->id, provlen));
 				dup_prefetch(&dups, key);
 			}
 			/* worked out once, used by the checks below in turn */
-			start_ok = date_parse(v[R_START], &sa) == 0;
-			end_ok = date_parse(v[R_END], &sb) == 0;
+			start_ok = date_cached(dates, v[R_START],
+			    len[R_START], &sa) == 0;
+			end_ok = date_cached(dates, v[R_END], len[R_END],
+			    &sb) == 0;
 			hundredths = 10000;
 			extent_pnr = 0;
 			if (*v[R_EXTENT] != '\0')
-				hundredths = extent_of(&em, v[R_EXTENT],
-				    &extent_pnr);
+				hundredths = extent_of(em, v[R_EXTENT],
+				    len[R_EXTENT], &extent_pnr);
 			clear = (start_ok ? 1u << R_START : 0) |
 			    (end_ok ? 1u << R_END : 0);
 			if ((i = leaked_pnr(v, clear, extent_pnr)) >= 0) {
@@ -671,7 +922,8 @@ main(int argc, char *argv[])
 				continue;
 			}
 			if ((uom = stream_cached(stream_names, streams,
-			    v[R_STREAM], &kind)) == NULL) {
+			    v[R_STREAM], len[R_STREAM], &kind,
+			    &uomlen)) == NULL) {
 				reject(&st, r, "stream", v[R_STREAM],
 				    "not a stream of streams.csv");
 				continue;
@@ -683,15 +935,18 @@ main(int argc, char *argv[])
 				continue;
 			}
 			host = NULL;
+			hostlen = 0;
 			if (*v[R_HOST] != '\0' && (host = provider_cached(names,
-			    provs, v[R_HOST])) == NULL) {
+			    provs, v[R_HOST], len[R_HOST], &hostlen)) == NULL) {
 				reject(&st, r, "host_name", v[R_HOST],
 				    "unknown provider; %s", provider_suggest(
 				    provs, v[R_HOST], hint, sizeof hint));
 				continue;
 			}
-			if (host == prov)
+			if (host == prov) {
 				host = NULL;
+				hostlen = 0;
+			}
 			/* CONTRACTS records.csv: 0 < extent <= 100, two decimals */
 			if (hundredths == 0) {
 				reject(&st, r, "extent", v[R_EXTENT],
@@ -741,6 +996,7 @@ main(int argc, char *argv[])
 						continue;
 					}
 					uom = v[R_UOM];
+					uomlen = len[R_UOM];
 				}
 				pieces[0].p = pp;
 				given = 1;
@@ -795,12 +1051,15 @@ main(int argc, char *argv[])
 					h = 0;
 					for (i = 0; i < NREC; i++)
 						if (i == R_PROVIDER)
-							h = hash_str(h, prov->id);
+							h = hash_bytes(h,
+							    prov->id, provlen);
 						else if (i == R_HOST)
-							h = hash_str(h, host ?
-							    host->id : "");
+							h = hash_bytes(h,
+							    host ? host->id :
+							    "", hostlen);
 						else if (i != R_SRC)
-							h = hash_str(h, v[i]);
+							h = hash_bytes(h, v[i],
+							    len[i]);
 					h = hash_end(h);
 					fh = (uint32_t)(h ^ (h >> 32));
 					/* days into the year: fits 16 bits */
@@ -828,7 +1087,7 @@ main(int argc, char *argv[])
 			 * a split row's id is src:PERIOD (CONTRACTS), and an
 			 * id is cut to the buffer, as it always was
 			 */
-			srclen = strlen(v[R_SRC]);
+			srclen = len[R_SRC];
 			w[A_ID] = v[R_SRC];
 			if (n > 1 || srclen >= sizeof id) {
 				if (srclen >= sizeof id)
@@ -837,45 +1096,78 @@ main(int argc, char *argv[])
 				id[srclen] = '\0';
 				w[A_ID] = id;
 			}
-			w[A_YEAR] = ysrc;
-			w[A_PERIOD] = per;
+			idlen = srclen;
 			w[A_PROVIDER] = prov->id;
+			wl[A_PROVIDER] = provlen;
 			w[A_HOST] = host != NULL ? host->id : "";
+			wl[A_HOST] = hostlen;
 			w[A_UNIT] = v[R_UNIT];
+			wl[A_UNIT] = len[R_UNIT];
 			w[A_CATEGORY] = v[R_CATEGORY];
+			wl[A_CATEGORY] = len[R_CATEGORY];
 			w[A_UNIVERSITY] = v[R_UNIVERSITY];
+			wl[A_UNIVERSITY] = len[R_UNIVERSITY];
 			w[A_PERSON] = v[R_PERSON];
+			wl[A_PERSON] = len[R_PERSON];
 			w[A_SALARY] = v[R_SALARY];
+			wl[A_SALARY] = len[R_SALARY];
 			w[A_STREAM] = v[R_STREAM];
-			w[A_QTY] = qbuf;
+			wl[A_STREAM] = len[R_STREAM];
 			w[A_UOM] = uom;
+			wl[A_UOM] = uomlen;
 			w[A_SRC] = v[R_SRC];
+			wl[A_SRC] = len[R_SRC];
+			line_fixed(&lb, w, wl, w[A_ID], srclen, n);
+			if (given)
+				qlen = strlen(rat_fmt(qty, qbuf, sizeof qbuf));
 			for (i = 0; i < n; i++) {
-				period_fmt(&pieces[i].p, per, sizeof per);
-				if (n > 1 && srclen + 1 < sizeof id) {
-					perlen = strlen(per);
-					if (perlen > sizeof id - srclen - 2)
-						perlen = sizeof id - srclen - 2;
-					id[srclen] = ':';
-					memcpy(id + srclen + 1, per, perlen);
-					id[srclen + 1 + perlen] = '\0';
+				pt = pertext_of(&pieces[i].p, year, ytext,
+				    &ptbuf, ysrc);
+				perlen = pt->off - 1;
+				if (lb.plain && (n == 1 ||
+				    srclen + pt->off < sizeof id)) {
+					/* src, then :PERIOD when split */
+					line_put(&lb, v[R_SRC], srclen);
+					line_put(&lb, n > 1 ? pt->s : pt->s +
+					    pt->off, n > 1 ? pt->len :
+					    pt->len - pt->off);
+				} else {
+					if (n > 1 && srclen + 1 < sizeof id) {
+						sfxlen = perlen;
+						if (sfxlen > sizeof id -
+						    srclen - 2)
+							sfxlen = sizeof id -
+							    srclen - 2;
+						id[srclen] = ':';
+						memcpy(id + srclen + 1,
+						    pt->s + 1, sfxlen);
+						id[srclen + 1 + sfxlen] = '\0';
+						idlen = srclen + 1 + sfxlen;
+					}
+					line_id(&lb, w[A_ID], idlen);
+					line_put(&lb, pt->s + pt->off,
+					    pt->len - pt->off);
 				}
-				if (given)
-					rat_fmt(qty, qbuf, sizeof qbuf);
-				else
-					fixed_fmt(pieces[i].units,
-					    pieces[i].places, qbuf);
-				csvw_row(fp, w, NACT);
+				line_rest(&lb, given ? qbuf : NULL, qlen,
+				    pieces[i].units, pieces[i].places);
 				st.written++;
 			}
+			/*
+			 * a record at a time, so that what stdio holds is
+			 * what it held with a write a line
+			 */
+			line_flush(fp, &lb);
 		}
 		csvr_close(r);
 	}
 	atomic_close(out);
 	dup_free(&dups);
+	free(lb.fixed);
+	free(lb.line);
 	name_cache_free(names);
 	name_cache_free(stream_names);
 	free(names);
 	free(stream_names);
+	free(dates);
 	return stage_finish(&st);
 }
