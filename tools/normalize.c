@@ -438,7 +438,7 @@ line_fixed(struct linebuf *lb, const char *const w[NACT],
     const size_t wl[NACT], const char *src, size_t srclen, int npieces)
 {
 	size_t need = 1;
-	char *o;
+	char *o, *q;
 	int i;
 
 	for (i = A_PROVIDER; i <= A_STREAM; i++)
@@ -462,15 +462,21 @@ line_fixed(struct linebuf *lb, const char *const w[NACT],
 			o = csvw_put(o, w[i], wl[i], 0);
 	lb->mid = (size_t)(o - lb->fixed);
 	o = csvw_put(o, w[A_UOM], wl[A_UOM], 0);
+	q = o;
 	o = csvw_put(o, w[A_SRC], wl[A_SRC], 0);
-	*o++ = '\n';
-	lb->tail = (size_t)(o - lb->fixed) - lb->mid;
 	/*
 	 * Unquoted, src has no comma, quote, CR or LF and no space at
 	 * either end; then neither has src:PERIOD, which ends in the
 	 * period (or the ':' of a cut one), so its id needs no quotes.
+	 * An uncut src was just put: its answer is there.
 	 */
-	lb->plain = csvw_put(lb->line, src, srclen, 1) == lb->line + srclen;
+	if (srclen == wl[A_SRC])
+		lb->plain = o == q + 1 + srclen;
+	else
+		lb->plain = csvw_put(lb->line, src, srclen, 1) ==
+		    lb->line + srclen;
+	*o++ = '\n';
+	lb->tail = (size_t)(o - lb->fixed) - lb->mid;
 	lb->len = 0;
 }
 
