@@ -96,7 +96,7 @@ RUN_STEP	= step() { n=$$1; d=$$2; shift 2; l=$(RUN_OUT)/logs/$$n; \
 		  echo "$$($(NOW)) start $$n" > $$l.log; \
 		  (cd "$$d" && ALF_MODEL_CACHE=$(RUN_MODELCACHE) exec $(RUN_TIMER) timeout -k 10 $(STAGE_TIMEOUT) "$$@") 2> $$l.err; rc=$$?; \
 		  case $$rc in 0|1|2|3) ;; *) echo "$$n: stopped (status $$rc)" >> $$l.err; rc=3;; esac; \
-		  cat $$l.err >&2; cat $$l.err >> $$l.log; rm -f $$l.err; \
+		  tee -a $$l.log < $$l.err >&2; rm -f $$l.err; \
 		  echo "$$($(NOW)) exit $$rc $$n" >> $$l.log; echo $$rc > $$l.rc; \
 		  [ $$rc -le 1 ]; }; step
 
@@ -170,17 +170,24 @@ $(RUN_OUT)/reports/closing.txt: $(RUN_OUT)/allocations.csv $(RUN_OUT)/invoices.c
 	    allocations.csv invoices.csv
 
 # counts of every step before the reconciliation, which checks they add
-# up: one line per step (stage, exit, then the summary line's five counts)
-# turned into JSON objects by one jq
-RUN_COUNTS	= for n in $(1); do [ -f logs/$$n.log ] || continue; \
-		  printf '%s %s %s\n' $$n "$$(cat logs/$$n.rc 2>/dev/null || echo 3)" \
-		    "$$(sed -n 's/^alf-[a-z]*: \([0-9]*\) read, \([0-9]*\) accepted, \([0-9]*\) rejected, \([0-9]*\) merged; \([0-9]*\) written$$/\1 \2 \3 \4 \5/p' logs/$$n.log | tail -n 1)"; \
-		  done | jq -R -c 'split(" ") | {program: ("alf-" + (.[0] | sub("-.*"; ""))), stage: .[0], exit: (.[1] | tonumber)} \
-		    + (if (.[6] // "") != "" then {read: (.[2] | tonumber), accepted: (.[3] | tonumber), rejected: (.[4] | tonumber), merged: (.[5] | tonumber), written: (.[6] | tonumber)} else {} end)'
+# up: one line per step that has a log (stage, exit, then its summary
+# line's five counts), by one awk over the logs, not three processes a
+# step; RUN_COUNTS_JQ turns those lines ($c) into an array of objects
+RUN_COUNTS	= awk -v names='$(1)' 'BEGIN { n = split(names, s, " "); \
+		  for (i = 1; i <= n; i++) { f = "logs/" s[i] ".log"; \
+		    if ((getline l < f) < 0) continue; c = ""; \
+		    do if (l ~ /^alf-[a-z]*: [0-9]* read, [0-9]* accepted, [0-9]* rejected, [0-9]* merged; [0-9]* written$$/) { \
+		      c = l; sub(/^alf-[a-z]*: /, "", c); gsub(/[^0-9]+/, " ", c); sub(/ $$/, "", c) } \
+		    while ((getline l < f) > 0); close(f); \
+		    r = "logs/" s[i] ".rc"; e = (getline x < r); close(r); \
+		    print s[i] " " (e > 0 ? x : e == 0 ? "" : "3") " " c } }'
+RUN_COUNTS_JQ	= [$$c | split("\n")[] | select(length > 0) | split(" ") | {program: ("alf-" + (.[0] | sub("-.*"; ""))), stage: .[0], exit: (.[1] | tonumber)} \
+		    + (if (.[6] // "") != "" then {read: (.[2] | tonumber), accepted: (.[3] | tonumber), rejected: (.[4] | tonumber), merged: (.[5] | tonumber), written: (.[6] | tonumber)} else {} end)]
 
 $(RUN_OUT)/logs/stages.json: $(RUN_OUT)/invoices.csv $(RUN_REPORTS) | run-check
-	@cd $(RUN_OUT) && { $(if $(RUN_RECORDS),jq -c '.stages[]? | select(.program == "alf-ingest")' $(RUN_RECORDS)/summary.json;) \
-	    $(call RUN_COUNTS,$(filter-out report-reconcile-txt,$(RUN_STEPS))); } | jq -s '{stages: .}' > $@.tmp && mv $@.tmp $@
+	@cd $(RUN_OUT) && $(call RUN_COUNTS,$(filter-out report-reconcile-txt,$(RUN_STEPS))) | \
+	    jq -R -s $(if $(RUN_RECORDS),--slurpfile prev $(RUN_RECORDS)/summary.json,--argjson prev '[]') \
+	    '. as $$c | {stages: ([$$prev[0].stages[]? | select(.program == "alf-ingest")] + $(RUN_COUNTS_JQ))}' > $@.tmp && mv $@.tmp $@
 
 $(RUN_OUT)/reports/reconcile.txt: $(RUN_OUT)/logs/stages.json | run-check
 	@$(RUN_STEP) report-reconcile-txt $(RUN_OUT) $(RUN_BIN)/alf-report reconcile \
@@ -197,35 +204,38 @@ RUN_SUMMARY_JQ	= {model: $$model, year: ($$year | tonumber), status: $$status, e
 # sha256 of the files named on standard input, as [{file, sha256}]: by
 # openssl, whose SHA-256 uses the CPU's SHA instructions (four times
 # sha256sum's speed here; a national run hashes gigabytes)
-RUN_SHA		= xargs -r openssl dgst -sha256 -r | jq -R -s 'split("\n") | map(select(length > 0) | capture("^(?<sha256>[0-9a-f]{64}) \\*(?<file>.*)$$") | {file, sha256})'
+RUN_SHA		= xargs -r openssl dgst -sha256 -r
+# its lines as [{file, sha256}], in the summary's one jq
+RUN_SHA_JQ	= def shas: split("\n") | map(select(length > 0) | capture("^(?<sha256>[0-9a-f]{64}) \\*(?<file>.*)$$") | {file, sha256});
+# the pot lines' TSV (line, pot, internal, carried by, allocated) as JSON
+RUN_POTS_JQ	= def pots: split("\n") | map(select(length > 0) | split("\t") | if .[2] == "1" then {line: .[0], pot: .[1], allocated: null, internal: true, carried_by: (.[3] | split("|"))} else {line: .[0], pot: .[1], allocated: .[4]} end);
 RUN_DATAFILES	= $(RUN_DATADIR)/streams.csv $(RUN_DATADIR)/model.jq \
 		  $(foreach i,$(RUN_INPUTS),$(call run_proffile,$(i)))
 
 $(RUN_OUT)/summary.json: $(RUN_OUT)/reports/reconcile.txt | run-check
 	@cd $(RUN_OUT) && \
-	steps=$$($(call RUN_COUNTS,$(RUN_STEPS)) | jq -s .) && \
+	$(call RUN_COUNTS,$(RUN_STEPS)) > logs/counts-all.txt && \
 	worst=$$(cat $(addprefix logs/,$(addsuffix .rc,$(RUN_STEPS))) 2>/dev/null | sort -n | tail -n 1) && \
-	ins=$$($(if $(RUN_RECORDS),cd $(RUN_RECORDS) && find records -type f | LC_ALL=C sort,cd $(RUN_IN) && printf '%s\n' $(foreach i,$(RUN_INPUTS),$(call run_file,$(i)))) | $(RUN_SHA)) && \
-	refs=$$(printf '%s\n' $(RUN_P) $(RUN_MODEL_FILE) $(sort $(RUN_DATAFILES)) $(RUN_PLAN) $(RUN_ISSUED) | $(RUN_SHA)) && \
+	ins=$$($(if $(RUN_RECORDS),cd $(RUN_RECORDS) && find records -type f | LC_ALL=C sort,cd $(RUN_IN) && printf '%s\n' $(foreach i,$(RUN_INPUTS),$(call run_file,$(i)))) | $(RUN_SHA) || :) && \
+	refs=$$(printf '%s\n' $(RUN_P) $(RUN_MODEL_FILE) $(sort $(RUN_DATAFILES)) $(RUN_PLAN) $(RUN_ISSUED) | $(RUN_SHA) || :) && \
 	outs=$$(find . -path ./logs -prune -o -type f ! -name summary.json ! -name '*.tmp*' -print | \
-	    sed 's|^\./||' | LC_ALL=C sort | $(RUN_SHA)) && \
+	    sed 's|^\./||' | LC_ALL=C sort | $(RUN_SHA) || :) && \
 	pots=$$(jq -r '[.lines[]?] as $$all | $$all[] | select(.pot != null) | .id as $$id | [.id, .pot, (if .internal then "1" else "" end), ([$$all[] | select(.method == "blend" and (.from == $$id or .to == $$id)) | .id] | join("|"))] | @tsv' $(RUN_MODEL_FILE) > logs/pots.tsv && \
 	    awk -F , 'BEGIN { while ((getline l < "logs/pots.tsv") > 0) { split(l, f, "\t"); \
 	            pot[f[1]] = ++n; print "s[" n "] = 0" } } \
 	        FNR > 1 && ($$2 in pot) { print "s[" pot[$$2] "] += " $$NF } \
 	        END { for (i = 1; i <= n; i++) print "s[" i "]" }' allocations.csv | \
 	    BC_LINE_LENGTH=0 bc | paste logs/pots.tsv - | \
-	    awk -F '\t' '{ v = $$5; if (v !~ /\./) v = v ".00"; if (v ~ /^\./) v = "0" v; print $$1 "\t" $$2 "\t" $$3 "\t" $$4 "\t" v }' | \
-	    jq -R -s 'split("\n") | map(select(length > 0) | split("\t") | if .[2] == "1" then {line: .[0], pot: .[1], allocated: null, internal: true, carried_by: (.[3] | split("|"))} else {line: .[0], pot: .[1], allocated: .[4]} end)') && \
+	    awk -F '\t' '{ v = $$5; if (v !~ /\./) v = v ".00"; if (v ~ /^\./) v = "0" v; print $$1 "\t" $$2 "\t" $$3 "\t" $$4 "\t" v }') && \
 	jq -n --arg model "$(notdir $(basename $(RUN_MODEL_FILE)))" --arg year "$(RUN_YEAR)" \
 	    --arg status "$$(case $$worst in 0) echo ok;; 1) echo rejects;; *) echo failed;; esac)" \
 	    --argjson exit "$$worst" \
 	    --arg version "$$($(RUN_BIN)/alf-ingest --version | awk '{print $$2}')" \
 	    --arg key_sha256 "$(if $(RUN_KEY),$$(sha256sum < $(RUN_KEY) | cut -d' ' -f1))" \
 	    --arg records_from "$(if $(RUN_RECORDS),yes)" \
-	    --argjson stages "$$steps" --argjson inputs "$$ins" --argjson reference "$$refs" \
-	    --argjson outputs "$$outs" --argjson pots "$$pots" \
-	    '$(RUN_SUMMARY_JQ)' \
+	    --rawfile c logs/counts-all.txt --arg ins "$$ins" --arg refs "$$refs" \
+	    --arg outs "$$outs" --arg potstsv "$$pots" \
+	    '$(RUN_SHA_JQ) $(RUN_POTS_JQ) $(RUN_COUNTS_JQ) as $$stages | ($$ins | shas) as $$inputs | ($$refs | shas) as $$reference | ($$outs | shas) as $$outputs | ($$potstsv | pots) as $$pots | $(RUN_SUMMARY_JQ)' \
 	    > summary.json.tmp && mv summary.json.tmp summary.json
 
 .PHONY: run run-check
