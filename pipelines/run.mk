@@ -43,9 +43,11 @@ RUN_OUT		:= $(abspath $(or $(OUT),out/run/$(notdir $(MODEL))))
 RUN_MODEL_FILE	:= $(if $(findstring /,$(MODEL)),$(abspath $(MODEL)),$(RUN_DATADIR)/models/$(MODEL).json)
 RUN_MODEL	:= $(if $(findstring /,$(MODEL)),$(RUN_MODEL_FILE),$(MODEL))
 RUN_P		:= $(RUN_IN)/providers.csv
-RUN_YEAR	:= $(shell jq -r '.year // empty' '$(RUN_MODEL_FILE)' 2>/dev/null)
-# FILE PROFILE YEAR per input; `records` (or none) reads canonical records
-RUN_INPUTS	:= $(shell jq -r '.year as $$y | .inputs[]? | [.file, (.profile // "records"), (.year // $$y)] | map(tostring) | join(":")' '$(RUN_MODEL_FILE)' 2>/dev/null)
+# the model's year and its inputs, FILE:PROFILE:YEAR each (`records`, or
+# none, reads canonical records), from one jq: `year=YYYY` and the inputs
+RUN_MODEL_INFO	:= $(shell jq -r '"year=" + (.year // "" | tostring), (.year as $$y | .inputs[]? | [.file, (.profile // "records"), (.year // $$y)] | map(tostring) | join(":"))' '$(RUN_MODEL_FILE)' 2>/dev/null)
+RUN_YEAR	:= $(patsubst year=%,%,$(filter year=%,$(RUN_MODEL_INFO)))
+RUN_INPUTS	:= $(filter-out year=%,$(RUN_MODEL_INFO))
 RUN_YEARS	:= $(RUN_YEAR) $(filter-out $(RUN_YEAR),$(sort $(foreach i,$(RUN_INPUTS),$(word 3,$(subst :, ,$(i))))))
 RUN_PLAN	:= $(abspath $(or $(PLAN),$(wildcard $(RUN_IN)/plan.csv)))
 RUN_ISSUED	:= $(abspath $(or $(ISSUED),$(wildcard $(RUN_IN)/issued.csv)))
