@@ -258,6 +258,8 @@ struct run {
 	int			 row_year;	/* the row's budget year, or 0 */
 	int			 vstart, vperiod;	/* their variables */
 	struct daymemo		 dm;		/* the row's decoded dates */
+	char			 term[16];	/* the last term decoded, */
+	char			 term_period[16];	/* as a period */
 };
 
 /*
@@ -435,9 +437,19 @@ decode_cell(struct run *x, const struct pcolumn *c, const char *v)
 		money_fmt(o, out, sizeof out);
 		break;
 	case T_TERM:
+		/* an export's rows share a few terms: the last one is kept */
+		if (strcmp(v, x->term) == 0) {
+			memcpy(out, x->term_period, sizeof x->term_period);
+			break;
+		}
 		if (decode_term(v, &per) < 0)
 			return "not a term (VT24, HT 2024)";
 		period_fmt(&per, out, sizeof out);
+		if (strlen(v) < sizeof x->term && strlen(out) <
+		    sizeof x->term_period) {
+			strcpy(x->term, v);
+			strcpy(x->term_period, out);
+		}
 		break;
 	case T_YEAR:
 		if (decode_year(v, &per) < 0)
