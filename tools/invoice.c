@@ -831,12 +831,14 @@ recharge_price(struct inv *iv, const struct rrule *r, const char *salary,
  * its (issuer, recipient, half, rule), or kept for after_months.
  */
 static void
-recharge_take(struct inv *iv, const struct act *x, const char *src)
+recharge_take(struct inv *iv, const struct act *x, const struct csvr *in)
 {
 	struct provider *is, *re;
 	struct rrule *r;
 	struct ract *k;
 	rat q, price;
+	const char *src = NULL;
+	char where[512];
 	int i;
 
 	if (x->year != iv->year)
@@ -848,6 +850,9 @@ recharge_take(struct inv *iv, const struct act *x, const char *src)
 		    !list_selects(&r->provider, x->provider) ||
 		    !list_selects(&r->host, x->host))
 			continue;
+		/* FILE:LINE only for a row a rule takes: most rows none */
+		if (src == NULL)
+			src = csvr_where(in, where, sizeof where);
 		is = rparty(iv, r->issuer, x);
 		re = rparty(iv, r->recipient, x);
 		if (is == NULL || re == NULL || is == re)
@@ -1456,7 +1461,6 @@ read_activities(struct inv *iv, const char *path)
 	struct csvr *r;
 	struct act x;
 	struct period pp;
-	char src[512];
 	size_t k;
 	int i, c[NC];
 
@@ -1506,7 +1510,7 @@ read_activities(struct inv *iv, const char *path)
 		x.uom = F(C_UOM);
 		detail_take(iv, &x);
 		if (iv->nrrules > 0)
-			recharge_take(iv, &x, csvr_where(r, src, sizeof src));
+			recharge_take(iv, &x, r);
 	}
 #undef F
 	csvr_close(r);
