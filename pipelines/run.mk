@@ -103,7 +103,7 @@ RUN_STEP	= step() { n=$$1; d=$$2; shift 2; l=$(RUN_OUT)/logs/$$n; \
 		  [ $$rc -le 1 ]; }; step
 
 run: run-check $(RUN_OUT)/summary.json
-	@echo "run: $(MODEL) in $(RUN_OUT): $$(jq -r .status $(RUN_OUT)/summary.json)"
+	@echo "run: $(MODEL) in $(RUN_OUT): $$(cat $(RUN_OUT)/logs/status 2>/dev/null || jq -r .status $(RUN_OUT)/summary.json)"
 
 # configuration first: exit 2 naming what is missing
 run-check:
@@ -218,6 +218,7 @@ $(RUN_OUT)/summary.json: $(RUN_OUT)/reports/reconcile.txt | run-check
 	@cd $(RUN_OUT) && \
 	$(call RUN_COUNTS,$(RUN_STEPS)) > logs/counts-all.txt && \
 	worst=$$(cat $(addprefix logs/,$(addsuffix .rc,$(RUN_STEPS))) 2>/dev/null | sort -n | tail -n 1) && \
+	status=$$(case $$worst in 0) echo ok;; 1) echo rejects;; *) echo failed;; esac) && \
 	ins=$$($(if $(RUN_RECORDS),cd $(RUN_RECORDS) && find records -type f | LC_ALL=C sort,cd $(RUN_IN) && printf '%s\n' $(foreach i,$(RUN_INPUTS),$(call run_file,$(i)))) | $(RUN_SHA) || :) && \
 	refs=$$(printf '%s\n' $(RUN_P) $(RUN_MODEL_FILE) $(sort $(RUN_DATAFILES)) $(RUN_PLAN) $(RUN_ISSUED) | $(RUN_SHA) || :) && \
 	outs=$$(find . -path ./logs -prune -o -type f ! -name summary.json ! -name '*.tmp*' -print | \
@@ -230,7 +231,7 @@ $(RUN_OUT)/summary.json: $(RUN_OUT)/reports/reconcile.txt | run-check
 	    BC_LINE_LENGTH=0 bc | paste logs/pots.tsv - | \
 	    awk -F '\t' '{ v = $$5; if (v !~ /\./) v = v ".00"; if (v ~ /^\./) v = "0" v; print $$1 "\t" $$2 "\t" $$3 "\t" $$4 "\t" v }') && \
 	jq -n --arg model "$(notdir $(basename $(RUN_MODEL_FILE)))" --arg year "$(RUN_YEAR)" \
-	    --arg status "$$(case $$worst in 0) echo ok;; 1) echo rejects;; *) echo failed;; esac)" \
+	    --arg status "$$status" \
 	    --argjson exit "$$worst" \
 	    --arg version "$$($(RUN_BIN)/alf-ingest --version | awk '{print $$2}')" \
 	    --arg key_sha256 "$(if $(RUN_KEY),$$(sha256sum < $(RUN_KEY) | cut -d' ' -f1))" \
@@ -238,7 +239,8 @@ $(RUN_OUT)/summary.json: $(RUN_OUT)/reports/reconcile.txt | run-check
 	    --rawfile c logs/counts-all.txt --arg ins "$$ins" --arg refs "$$refs" \
 	    --arg outs "$$outs" --arg potstsv "$$pots" \
 	    '$(RUN_SHA_JQ) $(RUN_POTS_JQ) $(RUN_COUNTS_JQ) as $$stages | ($$ins | shas) as $$inputs | ($$refs | shas) as $$reference | ($$outs | shas) as $$outputs | ($$potstsv | pots) as $$pots | $(RUN_SUMMARY_JQ)' \
-	    > summary.json.tmp && mv summary.json.tmp summary.json
+	    > summary.json.tmp && mv summary.json.tmp summary.json && \
+	echo "$$status" > logs/status
 
 .PHONY: run run-check
 endif
