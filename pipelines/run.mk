@@ -94,7 +94,7 @@ RUN_MODELCACHE	= $(abspath $(RUN_OUT))/logs/model-cache
 # true for 0 and 1.  A hung step is stopped after STAGE_TIMEOUT seconds and
 # counts as 3, as does a signal.
 RUN_STEP	= step() { n=$$1; d=$$2; shift 2; l=$(RUN_OUT)/logs/$$n; \
-		  mkdir -p $(RUN_OUT)/logs $(RUN_MODELCACHE); rm -f $$l.rc; \
+		  rm -f $$l.rc; \
 		  echo "$$($(NOW)) start $$n" > $$l.log; \
 		  (cd "$$d" && ALF_MODEL_CACHE=$(RUN_MODELCACHE) exec $(RUN_TIMER) timeout -k 10 $(STAGE_TIMEOUT) "$$@") 2> $$l.err; rc=$$?; \
 		  case $$rc in 0|1|2|3) ;; *) echo "$$n: stopped (status $$rc)" >> $$l.err; rc=3;; esac; \
@@ -118,7 +118,8 @@ run-check:
 ifeq ($(ALF_BIN),)
 	@$(MAKE) --no-print-directory all
 endif
-	@mkdir -p $(RUN_OUT)/logs $(RUN_OUT)/records $(RUN_OUT)/rejects $(RUN_OUT)/reports
+	@mkdir -p $(RUN_OUT)/logs $(RUN_OUT)/records $(RUN_OUT)/rejects $(RUN_OUT)/reports \
+	    $(RUN_MODELCACHE)
 
 # ingest: each export as its profile reads it, from inside IN
 define run_ingest
