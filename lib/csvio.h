@@ -4,9 +4,11 @@
  * A reader (csvr_open / csvr_next / csvr_close) owns its rows: the strings
  * csvr_field returns live until the next csvr_next.  Rows keep the
  * physical line they start on, so diagnostics can say FILE:LINE (CONTRACTS
- * "Every program").  A UTF-8 BOM is dropped; CRLF is accepted.  A row
- * libcsv cannot parse (a stray quote) is returned with csvr_bad() set, so
- * the caller rejects it and goes on.
+ * "Every program").  A UTF-8 BOM is dropped; CRLF is accepted; the spaces
+ * and tabs around an unquoted field are trimmed (csvw quotes a field that
+ * has them, so what alf writes reads back as it was).  A row libcsv
+ * cannot parse (a stray quote) is returned with csvr_bad() set, so the
+ * caller rejects it and goes on.
  */
 #ifndef ALF_CSVIO_H
 #define ALF_CSVIO_H

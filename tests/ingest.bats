@@ -600,6 +600,21 @@ alf-ingest: 18 read, 11 accepted, 7 rejected, 0 merged; 11 written"
 	refute_pnr_in "$S/pnrs.txt" $(cat files)
 }
 
+# lib/csvio: readers trim the spaces and tabs around an unquoted field, as
+# libcsv does by default, and writers quote a field that has them
+@test "a tab at a field's end: trimmed when unquoted, kept and quoted when it was quoted" {
+	printf 'stream,provider_name,unit,period,qty,uom\nhap,SLSO,\tAvd 1 \t,2024,1,hap\nhap,SLSO,"\tAvd 2\t",2024,1,hap\nhap,KS,Avd\t3,2024,1,hap\n' > r.csv
+	alf-ingest --quiet r.csv > out.csv
+	run csv_get out.csv unit provider_name SLSO
+	assert_line --index 0 'Avd 1'
+	assert_line --index 1 '"	Avd 2	"'
+	grep -q '^hap,,KS,,Avd	3,' out.csv
+	# what alf wrote reads back as it was
+	alf-ingest --quiet <(tail -n +1 out.csv | cut -d, -f1-14) > again.csv
+	run csv_get again.csv unit provider_name SLSO
+	assert_line --index 1 '"	Avd 2	"'
+}
+
 @test "canonical records: a raw number in person never reaches the reject file" {
 	printf 'stream,person,provider_name,period,qty,uom\nhap,198503121371,SLSO,2024,1,hap\nhap,850312-1371,SLSO,2024,1,hap\n' > c.csv
 	run alf-ingest --rejects rej.csv -o out.csv c.csv
