@@ -82,7 +82,7 @@ struct ract {
 /* one detail line's groups: (line, provider, payer, half) */
 struct dbucket {
 	struct group	*g;
-	int		 ng;
+	int		 ng, cap;	/* groups, and room for them */
 };
 
 struct inv {
@@ -892,6 +892,40 @@ recharge_take(struct inv *iv, const struct act *x, const struct csvr *in)
 }
 
 /*
+ * s after key's len bytes, after a 0x1F when sep: what snprintf's
+ * "%s\x1f%s" gives, cut as it would be at size, without its cost a row;
+ * the new length (at most size - 1)
+ */
+static size_t
+join_key(char *key, size_t size, size_t len, int sep, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (sep && len + 1 < size)
+		key[len++] = '\x1f';
+	if (len + n > size - 1)
+		n = size - 1 - len;
+	memcpy(key + len, s, n);
+	key[len + n] = '\0';
+	return len + n;
+}
+
+/* an activity's year: four digits read at once, anything else as atoi */
+static int
+year_of(const char *s)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return atoi(s);
+	if (s[4] != '\0')
+		return atoi(s);
+	return (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+	    (s[3] - '0');
+}
+
+/*
  * One activity for the detail lines that select it: its quantity and
  * weight added to its group (person or category) of (line, provider,
  * payer, half), as detail_lines apportions them.
@@ -906,6 +940,7 @@ detail_take(struct inv *iv, const struct act *x)
 	char key[1024], gk[2048];
 	void **slot;
 	rat q, *wt;
+	size_t klen;
 	int i;
 
 	for (i = 0; i < iv->ndlines; i++) {
@@ -921,19 +956,26 @@ detail_take(struct inv *iv, const struct act *x)
 		/* 3.5: each activity's university is its payer */
 		payer = strcmp(m->payer, "@university") == 0 ? x->university :
 		    m->payer;
-		snprintf(key, sizeof key, "%s\x1f%s\x1f%s\x1f%s", m->id,
-		    x->provider, payer, period_tail(x->period));
+		klen = join_key(key, sizeof key, 0, 0, m->id);
+		klen = join_key(key, sizeof key, klen, 1, x->provider);
+		klen = join_key(key, sizeof key, klen, 1, payer);
+		klen = join_key(key, sizeof key, klen, 1, period_tail(x->period));
 		slot = table_slot(iv->dbuckets, key, NULL);
 		if (*slot == NULL)
 			*slot = ecalloc(1, sizeof(struct dbucket));
 		b = *slot;
 		gkey = strcmp(m->detail, "person") == 0 ? x->person :
 		    x->category;
-		snprintf(gk, sizeof gk, "%s\x1f%s", key, gkey);
+		memcpy(gk, key, klen + 1);
+		join_key(gk, sizeof gk, klen, 1, gkey);
 		slot = table_slot(iv->dindex, gk, NULL);
 		if (*slot == NULL) {
 			*slot = (void *)(intptr_t)(b->ng + 1);
-			b->g = erealloc(b->g, (b->ng + 1) * sizeof *b->g);
+			/* doubled, not one more: a bucket holds thousands */
+			if (b->ng == b->cap) {
+				b->cap = b->cap ? b->cap * 2 : 8;
+				b->g = erealloc(b->g, b->cap * sizeof *b->g);
+			}
 			g = &b->g[b->ng++];
 			memset(g, 0, sizeof *g);
 			g->key = estrdup(gkey);
@@ -1497,7 +1539,7 @@ read_activities(struct inv *iv, const char *path)
 		    rat_parse(F(C_QTY), 0, &x.qty) < 0 || rat_sign(x.qty) < 0)
 			die(EXIT_USAGE, "%s:%ld: not an activity row of the "
 			    "contract", path, csvr_line(r));
-		x.year = atoi(F(C_YEAR));
+		x.year = year_of(F(C_YEAR));
 		x.id = F(C_ID);
 		x.period = F(C_PERIOD);
 		x.provider = F(C_PROVIDER);
