@@ -1,5 +1,6 @@
 /* date: civil-day arithmetic (Howard Hinnant's days_from_civil). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "date.h"
@@ -235,4 +236,18 @@ period_range(const struct period *p, long *first, long *last)
 		    days_in_month(p->year, p->n));
 		break;
 	}
+}
+
+int
+year_atoi(const char *s)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return atoi(s);
+	if (s[4] != '\0')
+		return atoi(s);
+	return (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+	    (s[3] - '0');
 }

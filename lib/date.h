@@ -37,5 +37,10 @@ int	period_parse(const char *s, struct period *p);
 char	*period_fmt(const struct period *p, char *buf, size_t len);
 /* the first and last day a period covers */
 void	period_range(const struct period *p, long *first, long *last);
+/*
+ * atoi of a year column: four digits read at once (once a row of every
+ * activity), anything else as atoi reads it
+ */
+int	year_atoi(const char *s);
 
 #endif

@@ -7,17 +7,33 @@
 
 #define DIGITS_MAX 18
 
+/* v fits in 64 bits: its division is one instruction, not __divti3 */
+static int
+fits64(i128 v)
+{
+	return v >= INT64_MIN && v <= INT64_MAX;
+}
+
 static i128
 gcd(i128 a, i128 b)
 {
+	uint64_t x, y, t;
+
 	if (a < 0)
 		a = -a;
 	if (b < 0)
 		b = -b;
 	while (b != 0) {
-		i128 t = a % b;
+		if (a <= (i128)UINT64_MAX && b <= (i128)UINT64_MAX) {
+			/* the rest in 64 bits: every sum of mixed decimals */
+			for (x = (uint64_t)a, y = (uint64_t)b; y != 0; x = y,
+			    y = t)
+				t = x % y;
+			return (i128)x;
+		}
+		i128 r = a % b;
 		a = b;
-		b = t;
+		b = r;
 	}
 	return a;
 }
@@ -55,7 +71,10 @@ rat_make(i128 n, i128 d)
 		d = mul(d, -1);
 	}
 	g = gcd(n, d);
-	if (g > 1) {
+	if (g > 1 && fits64(n) && fits64(d)) {
+		n = (int64_t)n / (int64_t)g;
+		d = (int64_t)d / (int64_t)g;
+	} else if (g > 1) {
 		n /= g;
 		d /= g;
 	}

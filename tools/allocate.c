@@ -1274,7 +1274,7 @@ main(int argc, char *argv[])
 			a.stream = csvr_field(r, c_stream);
 			a.uom = csvr_field(r, c_uom);
 			a.period = csvr_field(r, c_period);
-			a.year = atoi(csvr_field(r, c_year));
+			a.year = year_atoi(csvr_field(r, c_year));
 			if (period_parse(a.period, &a.p) < 0 ||
 			    a.p.year != a.year) {
 				stage_reject(&st, r, "period", a.period, NULL,

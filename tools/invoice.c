@@ -910,21 +910,6 @@ join_key(char *key, size_t size, size_t len, int sep, const char *s)
 	return len + n;
 }
 
-/* an activity's year: four digits read at once, anything else as atoi */
-static int
-year_of(const char *s)
-{
-	int i;
-
-	for (i = 0; i < 4; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return atoi(s);
-	if (s[4] != '\0')
-		return atoi(s);
-	return (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
-	    (s[3] - '0');
-}
-
 /*
  * One activity for the detail lines that select it: its quantity and
  * weight added to its group (person or category) of (line, provider,
@@ -1539,7 +1524,7 @@ read_activities(struct inv *iv, const char *path)
 		    rat_parse(F(C_QTY), 0, &x.qty) < 0 || rat_sign(x.qty) < 0)
 			die(EXIT_USAGE, "%s:%ld: not an activity row of the "
 			    "contract", path, csvr_line(r));
-		x.year = year_of(F(C_YEAR));
+		x.year = year_atoi(F(C_YEAR));
 		x.id = F(C_ID);
 		x.period = F(C_PERIOD);
 		x.provider = F(C_PROVIDER);
