@@ -26,6 +26,15 @@
 # demo's local key (pipelines/demo-key).  The programs are $ALF_BIN's when
 # set, else $(BIN)'s, built first.
 #
+# The stages pass files, not pipes (issue 15 asks for pipes "where they
+# can"): every stage's output is one of the run's outputs (published,
+# hashed in summary.json, frozen by the closing), make re-runs one stage
+# alone when only its inputs changed (a new providers.csv re-runs
+# normalize, not ingest), and a stage that stops with 2 or 3 leaves no
+# half-read stream for the next.  Each program already reads in a thread
+# of its own, and the national benchmark's two regions at a time keep both
+# cores busy but for the last region's 2 s (bench/README-national.md).
+#
 # RECORDS_FROM=DIR takes the records from DIR instead of ingesting the
 # exports (make verify-close rebuilds a closing from its frozen records).
 ifndef ALF_RUN_MK
