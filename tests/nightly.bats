@@ -299,7 +299,8 @@ wrap_bin() {
 		PATH="$W/jqbin:$PATH" setsid "$ROOT/pipelines/nightly" --bin "$W/wbin" stockholm-2024 "$IN" "$W/n" \
 		    > /dev/null 2>&1 3>&- &
 		pid=$!
-		for i in $(seq 100); do [ -s "$W/at" ] && break; sleep 0.1; done
+		# up to a minute: under make valgrind every step before is slow
+		for i in $(seq 600); do [ -s "$W/at" ] && break; sleep 0.1; done
 		[ -s "$W/at" ] || { echo "never reached $t"; return 1; }
 		# the whole run dies at once, as in a crash
 		kill -KILL -- -$pid "$(cat "$W/at")" 2> /dev/null || true
