@@ -508,6 +508,20 @@ detect_delim(const char *line, size_t len)
 	return ',';
 }
 
+static const char *stdin_name = "-";
+
+void
+csvr_set_stdin_name(const char *name)
+{
+	stdin_name = name;
+}
+
+const char *
+csvr_stdin_name(void)
+{
+	return stdin_name;
+}
+
 struct csvr *
 csvr_open(const char *path, int delim)
 {
@@ -516,7 +530,7 @@ csvr_open(const char *path, int delim)
 	char *buf;
 
 	if (path == NULL || strcmp(path, "-") == 0)
-		return csvr_open_fp(stdin, "-", delim);
+		return csvr_open_fp(stdin, stdin_name, delim);
 	if ((fp = fopen(path, "r")) == NULL)
 		die(EXIT_IO, "%s: cannot open: %s", path, strerror(errno));
 	/*

@@ -36,6 +36,13 @@ struct csvr	*csvr_open_flags(FILE *fp, const char *name, int delim,
 void		 csvr_close(struct csvr *r);
 /* the name diagnostics use: the path as given, `-` for standard input */
 const char	*csvr_name(const struct csvr *r);
+/*
+ * The name standard input goes by (default `-`), as grep's --label: a
+ * pipeline that feeds a program the stream a file will hold gives the
+ * same diagnostics and reject_src as the file would (pipelines/run.mk)
+ */
+void		 csvr_set_stdin_name(const char *name);
+const char	*csvr_stdin_name(void);
 int		 csvr_delim(const struct csvr *r);
 int		 csvr_ncols(const struct csvr *r);
 const char	*csvr_colname(const struct csvr *r, int i);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "csvio.h"
 #include "decode.h"
 #include "err.h"
 
@@ -246,7 +247,7 @@ decode_open(const char *path, int enc, int *used,
 
 	if (path == NULL || strcmp(path, "-") == 0) {
 		d->raw = stdin;
-		name = "-";
+		name = csvr_stdin_name();
 	} else if ((d->raw = fopen(path, "r")) == NULL)
 		die(EXIT_IO, "%s: cannot open: %s", path, strerror(errno));
 	/*

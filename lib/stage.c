@@ -102,6 +102,9 @@ stage_option(struct stage *s, int ch, const char *arg, void (*usage)(int))
 	case 'q':
 		s->quiet = 1;
 		return 1;
+	case 'L':
+		csvr_set_stdin_name(arg);
+		return 1;
 	case 'h':
 		usage(EXIT_OK);
 		return 1;

@@ -19,7 +19,8 @@
 	{ "quiet", no_argument, NULL, 'q' }, \
 	{ "help", no_argument, NULL, 'h' }, \
 	{ "version", no_argument, NULL, 'V' }, \
-	{ "build", no_argument, NULL, 'B' }
+	{ "build", no_argument, NULL, 'B' }, \
+	{ "label", required_argument, NULL, 'L' }
 
 struct stage {
 	long		 read, accepted, rejected, merged, written;

@@ -26,14 +26,23 @@
 # demo's local key (pipelines/demo-key).  The programs are $ALF_BIN's when
 # set, else $(BIN)'s, built first.
 #
-# The stages pass files, not pipes (issue 15 asks for pipes "where they
-# can"): every stage's output is one of the run's outputs (published,
-# hashed in summary.json, frozen by the closing), make re-runs one stage
-# alone when only its inputs changed (a new providers.csv re-runs
-# normalize, not ingest), and a stage that stops with 2 or 3 leaves no
-# half-read stream for the next.  Each program already reads in a thread
-# of its own, and the national benchmark's two regions at a time keep both
-# cores busy but for the last region's 2 s (bench/README-national.md).
+# Pipes where they can (issue 15): the model year's largest export goes
+# through `alf-ingest | tee | alf-normalize` when its records and the
+# activities are both out of date, so normalize works while ingest reads
+# (on two cores that is the national year's last region's 2 s idle,
+# bench/README-national.md).  Each program keeps its own log and status,
+# as a step of its own; tee writes the records (they are an output, and
+# the closing freezes them) and normalize reads the stream under their
+# name (--label), so every byte is that of a run from files.  Both
+# programs write into logs/pipe/ and are published from there only when
+# both are through: an ingest that stops with 2 or 3 leaves no records and
+# no activities (normalize's log and status of the half stream are
+# dropped), a normalize that stops leaves ingest's records, as a run from
+# files would.  Everything else passes files: every stage's output is one
+# of the run's outputs, and make re-runs one stage alone when only its
+# inputs changed (a new providers.csv re-runs normalize, not ingest: the
+# records are up to date, and normalize reads them).  RUN_PIPE=0 runs
+# every step from files.
 #
 # RECORDS_FROM=DIR takes the records from DIR instead of ingesting the
 # exports (make verify-close rebuilds a closing from its frozen records).
@@ -130,15 +139,19 @@ endif
 	@mkdir -p $(RUN_OUT)/logs $(RUN_OUT)/records $(RUN_OUT)/rejects $(RUN_OUT)/reports \
 	    $(RUN_MODELCACHE)
 
+# the command of an input's ingest, run in IN: ARGS are where it writes
+run_ingest_cmd	= $(RUN_BIN)/alf-ingest \
+		  $(if $(filter records,$(call run_profile,$(1))),,--profile $(call run_profile,$(1))) \
+		  --key-file $(RUN_KEY) --year $(call run_iyear,$(1)) \
+		  --rejects $(RUN_OUT)/rejects/ingest/$(call run_file,$(1)) $(2) $(call run_file,$(1))
+# what an input's records are made from
+run_ingest_deps	= $(RUN_IN)/$(call run_file,$(1)) $(RUN_MODEL_FILE) $(call run_proffile,$(1)) $(RUN_STREAMS) $(RUN_KEY) $(RUN_BIN)/alf-ingest
 # ingest: each export as its profile reads it, from inside IN
 define run_ingest
 ifeq ($(RUN_RECORDS),)
-$(RUN_OUT)/records/$(call run_file,$(1)): $(RUN_IN)/$(call run_file,$(1)) $(RUN_MODEL_FILE) $(call run_proffile,$(1)) $(RUN_STREAMS) $(RUN_KEY) $(RUN_BIN)/alf-ingest | run-check
+$(RUN_OUT)/records/$(call run_file,$(1)): $(call run_ingest_deps,$(1)) | run-check
 	@mkdir -p $$(dir $$@) $(dir $(RUN_OUT)/rejects/ingest/$(call run_file,$(1)))
-	@$$(RUN_STEP) ingest-$(call run_fname,$(call run_file,$(1))) $(RUN_IN) $(RUN_BIN)/alf-ingest \
-	    $(if $(filter records,$(call run_profile,$(1))),,--profile $(call run_profile,$(1))) \
-	    --key-file $(RUN_KEY) --year $(call run_iyear,$(1)) \
-	    --rejects $(RUN_OUT)/rejects/ingest/$(call run_file,$(1)) -o $$@ $(call run_file,$(1))
+	@$$(RUN_STEP) ingest-$(call run_fname,$(call run_file,$(1))) $(RUN_IN) $(call run_ingest_cmd,$(1),-o $$@)
 else
 $(RUN_OUT)/records/$(call run_file,$(1)): $(RUN_RECORDS)/records/$(call run_file,$(1)) | run-check
 	@mkdir -p $$(dir $$@)
@@ -147,15 +160,75 @@ endif
 endef
 $(foreach i,$(RUN_INPUTS),$(eval $(call run_ingest,$(i))))
 
-# normalize: one budget year's records, from inside OUT
+# the command of a year's normalize, run in OUT: its records files
+run_norm_step	= normalize$(if $(filter $(RUN_YEAR),$(1)),,-$(1))
+run_norm_cmd	= $(RUN_BIN)/alf-normalize --providers $(RUN_P) --year $(1) \
+		  --rejects $(2)rejects/activities$(if $(filter $(RUN_YEAR),$(1)),,-$(1)).csv \
+		  -o $(2)$(notdir $(call run_acts,$(1))) $(3)
+
+# the piped input: the model year's largest export (ls -S, ties by name),
+# when the exports are read and RUN_PIPE is not 0
+RUN_PIPE	?= 1
+RUN_PIPED_FILE	:= $(if $(filter-out 0,$(RUN_PIPE)),$(if $(RUN_RECORDS),,$(firstword $(shell cd '$(RUN_IN)' 2>/dev/null && \
+		   ls -S -- $(foreach i,$(RUN_INPUTS),$(if $(filter $(RUN_YEAR),$(call run_iyear,$(i))),$(call run_file,$(i)))) 2>/dev/null))))
+RUN_PIPED	:= $(firstword $(foreach i,$(RUN_INPUTS),$(if $(filter $(RUN_YEAR),$(call run_iyear,$(i))),$(if $(filter $(RUN_PIPED_FILE),$(call run_file,$(i))),$(i)))))
+
+# step_pipe ISTEP NSTEP RECORDS ICMD... -- NCMD...: ICMD in IN, its output
+# through tee into logs/pipe/RECORDS and into NCMD in OUT (which writes
+# into logs/pipe/ too); each with RUN_STEP's log, status and timeout; then
+# the outputs published when both are through (0 or 1).  tee -p writes
+# the records whole even when normalize stops early.
+RUN_STEP_PIPE	= step_pipe() { a=$$1; b=$$2; rec=$$3; shift 3; \
+		  o=$(RUN_OUT); p=$$o/logs/pipe; la=$$o/logs/$$a; lb=$$o/logs/$$b; \
+		  rm -rf $$p $$la.rc $$lb.rc; mkdir -p $$p/rejects $$(dirname $$p/$$rec); \
+		  echo "$$($(NOW)) start $$a" > $$la.log; echo "$$($(NOW)) start $$b" > $$lb.log; \
+		  i=""; while [ "$$1" != -- ]; do i="$$i '$$1'"; shift; done; shift; \
+		  { (l=$$la; cd $(RUN_IN) && eval "ALF_MODEL_CACHE=$(RUN_MODELCACHE) exec $(RUN_TIMER) timeout -k 10 $(STAGE_TIMEOUT) $$i") 2> $$la.err; \
+		    echo $$? > $$p/a.st; } | \
+		  { tee -p $$p/$$rec 2> $$p/t.err; echo $$? > $$p/t.st; } | \
+		  { (l=$$lb; cd $$o && ALF_MODEL_CACHE=$(RUN_MODELCACHE) exec $(RUN_TIMER) timeout -k 10 $(STAGE_TIMEOUT) "$$@") 2> $$lb.err; \
+		    echo $$? > $$p/b.st; }; \
+		  ra=$$(cat $$p/a.st); rb=$$(cat $$p/b.st); \
+		  case $$ra in 0|1|2|3) ;; *) echo "$$a: stopped (status $$ra)" >> $$la.err; ra=3;; esac; \
+		  [ "$$(cat $$p/t.st)" = 0 ] || { cat $$p/t.err >> $$la.err; echo "$$a: $$rec: the records could not be written" >> $$la.err; ra=3; }; \
+		  case $$rb in 0|1|2|3) ;; *) echo "$$b: stopped (status $$rb)" >> $$lb.err; rb=3;; esac; \
+		  tee -a $$la.log < $$la.err >&2; rm -f $$la.err; \
+		  echo "$$($(NOW)) exit $$ra $$a" >> $$la.log; echo $$ra > $$la.rc; \
+		  if [ $$ra -gt 1 ]; then rm -f $$lb.log $$lb.err $$lb.time; rm -rf $$p; return 1; fi; \
+		  mv $$p/$$rec $$o/$$rec; \
+		  tee -a $$lb.log < $$lb.err >&2; rm -f $$lb.err; \
+		  echo "$$($(NOW)) exit $$rb $$b" >> $$lb.log; echo $$rb > $$lb.rc; \
+		  [ $$rb -le 1 ] || { rm -rf $$p; return 1; }; \
+		  for f in $$(cd $$p && find . -type f ! -name '*.st' ! -name t.err ! -path "./$$rec"); do mv $$p/$$f $$o/$$f; done; \
+		  rm -rf $$p; }; step_pipe
+
+# normalize: one budget year's records, from inside OUT.  The model year
+# with a piped input depends on what that input's records are made of and
+# is made with them unless they are up to date (or made alone by
+# `make OUT/records/FILE`): then normalize reads the files.
 define run_normalize
+ifeq ($(if $(filter $(RUN_YEAR),$(1)),$(RUN_PIPED)),)
 $(call run_acts,$(1)): $(addprefix $(RUN_OUT)/,$(call run_recs,$(1))) $(RUN_P) $(RUN_STREAMS) $(RUN_BIN)/alf-normalize | run-check
-	@$$(RUN_STEP) normalize$(if $(filter $(RUN_YEAR),$(1)),,-$(1)) $(RUN_OUT) $(RUN_BIN)/alf-normalize \
-	    --providers $(RUN_P) --year $(1) \
-	    --rejects rejects/activities$(if $(filter $(RUN_YEAR),$(1)),,-$(1)).csv \
-	    -o $$(notdir $$@) $(call run_recs,$(1))
+	@$$(RUN_STEP) $(call run_norm_step,$(1)) $(RUN_OUT) $(call run_norm_cmd,$(1),,$(call run_recs,$(1)))
+else
+$(call run_acts,$(1)): $(addprefix $(RUN_OUT)/,$(filter-out records/$(RUN_PIPED_FILE),$(call run_recs,$(1)))) \
+    $(call run_ingest_deps,$(RUN_PIPED)) $(if $(wildcard $(RUN_OUT)/records/$(RUN_PIPED_FILE)),,run-piped-missing) \
+    $(RUN_P) $(RUN_STREAMS) $(RUN_BIN)/alf-normalize | run-check
+	@r=$(RUN_OUT)/records/$(RUN_PIPED_FILE); \
+	if [ -f $$$$r ] && [ -z "$$$$(find $(call run_ingest_deps,$(RUN_PIPED)) -newer $$$$r -print -quit)" ]; then \
+	    $$(RUN_STEP) $(call run_norm_step,$(1)) $(RUN_OUT) $(call run_norm_cmd,$(1),,$(call run_recs,$(1))); \
+	else \
+	    mkdir -p $(dir $(RUN_OUT)/rejects/ingest/$(RUN_PIPED_FILE)) $$$$(dirname $$$$r); \
+	    $$(RUN_STEP_PIPE) ingest-$(call run_fname,$(RUN_PIPED_FILE)) $(call run_norm_step,$(1)) records/$(RUN_PIPED_FILE) \
+	        $(call run_ingest_cmd,$(RUN_PIPED),) -- \
+	        $(call run_norm_cmd,$(1),logs/pipe/,--label records/$(RUN_PIPED_FILE) $(patsubst records/$(RUN_PIPED_FILE),-,$(call run_recs,$(1)))); \
+	fi
+endif
 endef
 $(foreach y,$(RUN_YEARS),$(eval $(call run_normalize,$(y))))
+# records missing while the activities are not: made again with them
+run-piped-missing:
+.PHONY: run-piped-missing
 
 $(RUN_OUT)/allocations.csv: $(RUN_ACTS) $(RUN_MODELDATA) $(RUN_P) $(RUN_BIN)/alf-allocate | run-check
 	@$(RUN_STEP) allocate $(RUN_OUT) $(RUN_BIN)/alf-allocate --model $(RUN_MODEL) \

@@ -188,6 +188,81 @@ wrap_bin() {
 	[ -s "$W/out3/allocations.csv" ] && [ ! -e "$W/out3/invoices.csv" ] && [ ! -e "$W/out3/summary.json" ]
 }
 
+# the row of a provider normalize does not know, at the end of the export
+klipp_unknown_provider() {
+	sed -n '2s/;Karolinska universitetssjukhuset;/;Okänt sjukhus;/p' "$IN/klipp-2024.csv" >> "$IN/klipp-2024.csv"
+}
+
+@test "make run: the largest export goes ingest | tee | normalize, with the bytes of a run from files" {
+	klipp_unknown_provider
+	# the piped programs say what their standard output and input are
+	wrap_bin ingest "case \"\$*\" in *\" -o \"*) ;; *klipp-2024.csv) stat -L -c %F /dev/stdout > $W/ingest-out;; esac"
+	printf '#!/bin/sh\ncase "$*" in *--label*) stat -L -c %%F /dev/stdin > %s/normalize-in;; esac\nexec %s/alf-normalize "$@"\n' \
+	    "$W" "$ALF_BIN" > "$W/wbin/alf-normalize"
+	ALF_BIN="$W/wbin" run alf_make run MODEL=stockholm-2024 IN="$IN" OUT="$W/out"
+	assert_success
+	assert_output --partial "run: stockholm-2024 in $W/out: rejects"
+	[ "$(cat "$W/ingest-out")" = fifo ] && [ "$(cat "$W/normalize-in")" = fifo ]
+	# each program its own log and status; normalize names the records file
+	[ "$(cat "$W/out/logs/ingest-klipp-2024.csv.rc") $(cat "$W/out/logs/normalize.rc")" = "0 1" ]
+	grep -q '^alf-ingest: 23 read, 23 accepted, 0 rejected, 0 merged; 23 written$' "$W/out/logs/ingest-klipp-2024.csv.log"
+	grep -q '^alf-normalize: records/klipp-2024.csv:24: provider_name: unknown provider' "$W/out/logs/normalize.log"
+	[ "$(awk -F, 'NR > 1 {print $NF}' "$W/out/rejects/activities.csv")" = records/klipp-2024.csv:24 ]
+	[ ! -e "$W/out/logs/pipe" ]
+	[ "$(jq -c '.stages[] | select(.stage == "normalize") | [.exit, .read, .rejected]' "$W/out/summary.json")" = '[1,44,1]' ]
+	# the same run from files: every output and the summary byte for byte
+	RUN_PIPE=0 run alf_make run MODEL=stockholm-2024 IN="$IN" OUT="$W/files"
+	assert_success
+	diff -r -x logs "$W/out" "$W/files"
+}
+
+@test "make run: a pipe whose ingest fails publishes neither; one whose normalize fails keeps the records" {
+	RUN_PIPE=0 alf_make run MODEL=stockholm-2024 IN="$IN" OUT="$W/files" 2> /dev/null
+	# ingest writes every record, then fails
+	wrap_bin ingest "case \"\$*\" in *klipp-2024.csv) $ALF_BIN/alf-ingest \"\$@\"; echo 'alf-ingest: disk on fire' >&2; exit 3;; esac"
+	ALF_BIN="$W/wbin" run alf_make run MODEL=stockholm-2024 IN="$IN" OUT="$W/out"
+	assert_failure
+	assert_output --partial "alf-ingest: disk on fire"
+	[ "$(cat "$W/out/logs/ingest-klipp-2024.csv.rc")" = 3 ]
+	[ ! -e "$W/out/records/klipp-2024.csv" ] && [ ! -e "$W/out/activities.csv" ]
+	[ ! -e "$W/out/rejects/activities.csv" ] && [ ! -e "$W/out/logs/pipe" ]
+	# normalize's log and status of the half stream are dropped
+	[ ! -e "$W/out/logs/normalize.log" ] && [ ! -e "$W/out/logs/normalize.rc" ]
+	# normalize stops before reading: ingest's records are whole and kept
+	wrap_bin normalize 'case "$*" in *--label*) echo "alf-normalize: out of luck" >&2; exit 3;; esac'
+	ALF_BIN="$W/wbin" run alf_make run MODEL=stockholm-2024 IN="$IN" OUT="$W/out"
+	assert_failure
+	[ "$(cat "$W/out/logs/ingest-klipp-2024.csv.rc") $(cat "$W/out/logs/normalize.rc")" = "0 3" ]
+	grep -q 'alf-normalize: out of luck' "$W/out/logs/normalize.log"
+	cmp "$W/out/records/klipp-2024.csv" "$W/files/records/klipp-2024.csv"
+	[ ! -e "$W/out/activities.csv" ] && [ ! -e "$W/out/logs/pipe" ]
+	# the next run reads the records from the file, and ingest stays put
+	cp "$W/out/logs/ingest-klipp-2024.csv.log" "$W/ingest.log"
+	run alf_make run MODEL=stockholm-2024 IN="$IN" OUT="$W/out"
+	assert_success
+	cmp "$W/ingest.log" "$W/out/logs/ingest-klipp-2024.csv.log"
+	diff -r -x logs "$W/out" "$W/files"
+}
+
+@test "make run: a new providers.csv re-runs normalize from the records; lost records are made again" {
+	alf_make run MODEL=stockholm-2024 IN="$IN" OUT="$W/out" 2> /dev/null
+	cp -R "$W/out/logs" "$W/logs1"
+	sleep 1
+	touch "$IN/providers.csv"
+	alf_make run MODEL=stockholm-2024 IN="$IN" OUT="$W/out" 2> /dev/null
+	cmp "$W/logs1/ingest-klipp-2024.csv.log" "$W/out/logs/ingest-klipp-2024.csv.log"
+	! cmp -s "$W/logs1/normalize.log" "$W/out/logs/normalize.log"
+	# records gone while the activities are up to date: both made again
+	cp -R "$W/out/logs" "$W/logs2"
+	cp "$W/out/records/klipp-2024.csv" "$W/klipp.records"
+	rm "$W/out/records/klipp-2024.csv"
+	sleep 1
+	alf_make run MODEL=stockholm-2024 IN="$IN" OUT="$W/out" 2> /dev/null
+	cmp "$W/klipp.records" "$W/out/records/klipp-2024.csv"
+	! cmp -s "$W/logs2/ingest-klipp-2024.csv.log" "$W/out/logs/ingest-klipp-2024.csv.log"
+	cmp "$W/logs2/ingest-hr-2024.csv.log" "$W/out/logs/ingest-hr-2024.csv.log"
+}
+
 @test "nightly: publishes OUT/current atomically, quiet when all is accepted, per-stage log" {
 	run nightly stockholm-2024 "$IN" "$W/n"
 	assert_success

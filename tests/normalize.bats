@@ -82,6 +82,23 @@ k.csv:3,2024,2024-H2,SOS,vil,10.625,weeks"
 	assert_equal "$(cut -d, -f4 a.csv | tail -1)" KS
 }
 
+@test "--label names standard input in diagnostics and reject_src, as the file it feeds" {
+	printf '%s\n' "$HEAD" \
+	    "vil,$P,Södersjukhuset,,,,,2024-03-04,2024-03-29,,100,,,,k.csv:2" \
+	    "vil,$P,Södersjukhust,,,,,2024-03-04,2024-03-29,,100,,,,k.csv:3" > r.csv
+	printf '%s\n' "$HEAD" "vil,$P,Södersjukhuset,,,,,2024-04-01,2024-04-26,,100,,,,q.csv:2" > q.csv
+	# standard input between two files, as make run's pipe gives it
+	run norm --label records/k.csv --rejects rj.csv -o a.csv q.csv - q.csv < r.csv
+	assert_failure 1
+	assert_line --regexp '^alf-normalize: records/k.csv:3: provider_name: unknown provider; '
+	[ "$(awk -F, 'NR > 1 {print $NF}' rj.csv)" = records/k.csv:3 ]
+	[ "$(cut -d, -f14 a.csv | tail -n +2 | sort -u | tr '\n' ' ')" = "k.csv:2 q.csv:2 " ]
+	# without it, standard input is -
+	run norm --rejects rj.csv -o a.csv < r.csv
+	assert_line --regexp '^alf-normalize: -:3: provider_name: unknown provider; '
+	[ "$(awk -F, 'NR > 1 {print $NF}' rj.csv)" = -:3 ]
+}
+
 @test "given quantities: period kept, uom checked" {
 	printf '%s\n' "$HEAD" \
 	    "hap,,SLSO,,,,,,,2024,,225.34,hap,,q.csv:2" \

@@ -170,7 +170,7 @@ usage(int code)
 {
 	fprintf(code ? stderr : stdout,
 	    "usage: alf-normalize --providers FILE --year YYYY [--clip] "
-	    "[-o FILE] [--rejects FILE] [--quiet] [FILE...]\n"
+	    "[-o FILE] [--rejects FILE] [--label NAME] [--quiet] [FILE...]\n"
 	    "Resolve providers, turn dates into weeks, days and months.\n");
 	exit(code);
 }
