@@ -140,21 +140,6 @@ pnr_is_pseudonym(const char *s)
 	return i == PSEUDONYM_LEN;
 }
 
-/*
- * luhn_ok on the ten digits YYMMDDNNNC that split has checked are digits:
- * no strlen and no test a digit (once a row of every export)
- */
-static int
-luhn10(const char *d)
-{
-	static const int twice[10] = { 0, 2, 4, 6, 8, 1, 3, 5, 7, 9 };
-	int sum = 0, i;
-
-	for (i = 0; i < 10; i += 2)
-		sum += twice[d[i] - '0'] + (d[i + 1] - '0');
-	return sum % 10 == 0;
-}
-
 int
 pnr_canon(const char *s, int year, char out[PNR_LEN + 1], const char **why)
 {
@@ -194,7 +179,8 @@ pnr_canon(const char *s, int year, char out[PNR_LEN + 1], const char **why)
 		*why = "not a plausible date of birth";
 		return -1;
 	}
-	if (!luhn10(out + 2)) {
+	/* on YYMMDDNNNC, which split has checked are digits */
+	if (!luhn_digits(out + 2, 10)) {
 		*why = "check digit wrong";
 		return -1;
 	}

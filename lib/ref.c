@@ -62,19 +62,28 @@ streams_load(void)
 }
 
 int
+luhn_digits(const char *d, int n)
+{
+	/* a doubled digit's digit sum: 2d, less 9 past 9 */
+	static const int twice[10] = { 0, 2, 4, 6, 8, 1, 3, 5, 7, 9 };
+	int sum = 0, i;
+
+	for (i = n - 1; i >= 0; i--)
+		sum += (n - 1 - i) & 1 ? twice[d[i] - '0'] : d[i] - '0';
+	return sum % 10 == 0;
+}
+
+int
 luhn_ok(const char *d)
 {
-	int sum = 0, dbl, i, n = (int)strlen(d), v;
+	int i, n = (int)strlen(d);
 
 	if (n == 0)
 		return 0;
-	for (i = n - 1, dbl = 0; i >= 0; i--, dbl = !dbl) {
+	for (i = 0; i < n; i++)
 		if (!isdigit((unsigned char)d[i]))
 			return 0;
-		v = (d[i] - '0') * (dbl ? 2 : 1);
-		sum += v > 9 ? v - 9 : v;
-	}
-	return sum % 10 == 0;
+	return luhn_digits(d, n);
 }
 
 /* Latin-1 letters in UTF-8 (C3 xx) folded to their base letter */

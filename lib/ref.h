@@ -50,5 +50,7 @@ char	*name_fold_into(const char *s, char *buf, size_t len);
 
 /* Luhn over a string of digits (org numbers, personal identity numbers) */
 int	luhn_ok(const char *digits);
+/* the same over n bytes the caller knows are digits (no strlen, no test) */
+int	luhn_digits(const char *digits, int n);
 
 #endif
