@@ -67,7 +67,7 @@ done
 
 # per region: input rows, months, status, own wall, CPU, peak, money
 echo "national year: $NATIONAL_ROWS placement rows, $NATIONAL_MONTHS service months," \
-    "$(awk -F , 'NR > 1' $regions | wc -l) regions, $NATIONAL_JOBS runs at a time;" \
+    "$(awk -F , 'NR > 1' $regions | wc -l) regions, $NATIONAL_JOBS runs at a time, RUN_PIPE=${RUN_PIPE:-1};" \
     "load average $load at the start, $load_end at the end"
 # wall_s: the region's make run; steps_s: its steps' wall seconds summed
 # (the rest is make and the summary's hashing)

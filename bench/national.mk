@@ -21,6 +21,13 @@ NATIONAL_MONTHS	?= 200000
 NATIONAL_SEED	?= 1
 NATIONAL_DIR	?= out/bench-national
 NATIONAL_JOBS	?= 2
+# make run's ingest | normalize pipe (RUN_PIPE): off, because two regions
+# at a time already keep both cores busy, and there the pipe's copies
+# (tee) and five processes' threads on two cores cost more than they give:
+# 12.9-14.4 s with it, 12.2-12.4 s without, in the same session
+# (bench/README-national.md, "2026-12-02, pipes").  NATIONAL_PIPE=1
+# measures it.
+NATIONAL_PIPE	?= 0
 NATIONAL_IN	= $(NATIONAL_DIR)/in-$(NATIONAL_ROWS)-$(NATIONAL_MONTHS)-$(NATIONAL_SEED)
 NATIONAL_REGIONS := $(shell awk -F , 'NR > 1 { print $$1 }' bench/national/regions.csv 2>/dev/null)
 # the regions that run Stockholm's rules under their own name
@@ -51,7 +58,7 @@ bench: bench-national
 # the programs first: a new commit changes the version, which rebuilds all
 bench-national: all
 	@$(MAKE) --no-print-directory -j$(NATIONAL_JOBS) national-gen
-	@{ NATIONAL_IN=$(NATIONAL_IN) NATIONAL_DIR=$(NATIONAL_DIR) NATIONAL_JOBS=$(NATIONAL_JOBS) \
+	@{ NATIONAL_IN=$(NATIONAL_IN) NATIONAL_DIR=$(NATIONAL_DIR) NATIONAL_JOBS=$(NATIONAL_JOBS) RUN_PIPE=$(NATIONAL_PIPE) \
 	    NATIONAL_ROWS=$(NATIONAL_ROWS) NATIONAL_MONTHS=$(NATIONAL_MONTHS) \
 	    ALF_BIN=$(abspath $(BIN)) MAKE="$(NATIONAL_MAKE)" sh bench/national-run.sh; \
 	    echo $$? > $(NATIONAL_DIR)/bench.rc; } 2>&1 | tee $(NATIONAL_DIR)/bench.txt; \
