@@ -82,7 +82,8 @@ run_file	= $(word 1,$(subst :, ,$(1)))
 run_profile	= $(word 2,$(subst :, ,$(1)))
 run_iyear	= $(word 3,$(subst :, ,$(1)))
 run_acts	= $(RUN_OUT)/activities$(if $(filter $(RUN_YEAR),$(1)),,-$(1)).csv
-run_recs	= $(foreach i,$(RUN_INPUTS),$(if $(filter $(1),$(call run_iyear,$(i))),records/$(call run_file,$(i))))
+run_yinputs	= $(foreach i,$(RUN_INPUTS),$(if $(filter $(1),$(call run_iyear,$(i))),$(i)))
+run_recs	= $(foreach i,$(call run_yinputs,$(1)),records/$(call run_file,$(i)))
 
 RUN_ACTS	:= $(foreach y,$(RUN_YEARS),$(call run_acts,$(y)))
 RUN_REPORTS	:= $(foreach f,$(RUN_FORMATS),$(RUN_OUT)/reports/budget.$(f)) \
@@ -107,18 +108,22 @@ RUN_TIMER	= $(if $(RUN_MEASURE),/usr/bin/time -f '%e %U %S %M' -o $$l.time)
 # ALF_MODEL_CACHE): the model is read by a dozen steps, jq runs once
 RUN_MODELCACHE	= $(abspath $(RUN_OUT))/logs/model-cache
 
-# step NAME DIR CMD...: run CMD in DIR, its diagnostics to the terminal
-# and to logs/NAME.log between two time stamps, its status to logs/NAME.rc;
-# true for 0 and 1.  A hung step is stopped after STAGE_TIMEOUT seconds and
-# counts as 3, as does a signal.
-RUN_STEP	= step() { n=$$1; d=$$2; shift 2; l=$(RUN_OUT)/logs/$$n; \
-		  rm -f $$l.rc; \
-		  echo "$$($(NOW)) start $$n" > $$l.log; \
-		  (cd "$$d" && ALF_MODEL_CACHE=$(RUN_MODELCACHE) exec $(RUN_TIMER) timeout -k 10 $(STAGE_TIMEOUT) "$$@") 2> $$l.err; rc=$$?; \
-		  case $$rc in 0|1|2|3) ;; *) echo "$$n: stopped (status $$rc)" >> $$l.err; rc=3;; esac; \
+# The steps' shell functions.  step_start NAME: logs/NAME.log's first
+# time stamp.  step_exec NAME DIR CMD...: CMD in DIR, its diagnostics to
+# logs/NAME.err; a hung step is stopped after STAGE_TIMEOUT seconds.
+# step_end NAME STATUS: the diagnostics to the terminal and the log, the
+# last time stamp and the status (a signal or a timeout counts as 3) to
+# logs/NAME.rc; true for 0 and 1.
+RUN_STEP_FNS	= step_start() { rm -f $(RUN_OUT)/logs/$$1.rc; echo "$$($(NOW)) start $$1" > $(RUN_OUT)/logs/$$1.log; }; \
+		  step_exec() { l=$(RUN_OUT)/logs/$$1; d=$$2; shift 2; \
+		  (cd "$$d" && ALF_MODEL_CACHE=$(RUN_MODELCACHE) exec $(RUN_TIMER) timeout -k 10 $(STAGE_TIMEOUT) "$$@") 2> $$l.err; }; \
+		  step_end() { l=$(RUN_OUT)/logs/$$1; rc=$$2; \
+		  case $$rc in 0|1|2|3) ;; *) echo "$$1: stopped (status $$rc)" >> $$l.err; rc=3;; esac; \
 		  tee -a $$l.log < $$l.err >&2; rm -f $$l.err; \
-		  echo "$$($(NOW)) exit $$rc $$n" >> $$l.log; echo $$rc > $$l.rc; \
-		  [ $$rc -le 1 ]; }; step
+		  echo "$$($(NOW)) exit $$rc $$1" >> $$l.log; echo $$rc > $$l.rc; \
+		  [ $$rc -le 1 ]; };
+# step NAME DIR CMD...: one step, from start to end
+RUN_STEP	= $(RUN_STEP_FNS) step() { step_start $$1; step_exec "$$@"; step_end $$1 $$?; }; step
 
 run: run-check $(RUN_OUT)/summary.json
 	@echo "run: $(MODEL) in $(RUN_OUT): $$(cat $(RUN_OUT)/logs/status 2>/dev/null || jq -r .status $(RUN_OUT)/summary.json)"
@@ -170,37 +175,20 @@ run_norm_cmd	= $(RUN_BIN)/alf-normalize --providers $(RUN_P) --year $(1) \
 # when the exports are read and RUN_PIPE is not 0
 RUN_PIPE	?= 1
 RUN_PIPED_FILE	:= $(if $(filter-out 0,$(RUN_PIPE)),$(if $(RUN_RECORDS),,$(firstword $(shell cd '$(RUN_IN)' 2>/dev/null && \
-		   ls -S -- $(foreach i,$(RUN_INPUTS),$(if $(filter $(RUN_YEAR),$(call run_iyear,$(i))),$(call run_file,$(i)))) 2>/dev/null))))
-RUN_PIPED	:= $(firstword $(foreach i,$(RUN_INPUTS),$(if $(filter $(RUN_YEAR),$(call run_iyear,$(i))),$(if $(filter $(RUN_PIPED_FILE),$(call run_file,$(i))),$(i)))))
+		   ls -S -- $(foreach i,$(call run_yinputs,$(RUN_YEAR)),$(call run_file,$(i))) 2>/dev/null))))
+RUN_PIPED	:= $(firstword $(foreach i,$(call run_yinputs,$(RUN_YEAR)),$(if $(filter $(RUN_PIPED_FILE),$(call run_file,$(i))),$(i))))
 
-# step_pipe ISTEP NSTEP RECORDS ICMD... -- NCMD...: ICMD in IN, its output
-# through tee into logs/pipe/RECORDS and into NCMD in OUT (which writes
-# into logs/pipe/ too); each with RUN_STEP's log, status and timeout; then
-# the outputs published when both are through (0 or 1).  tee -p writes
-# the records whole even when normalize stops early.
-RUN_STEP_PIPE	= step_pipe() { a=$$1; b=$$2; rec=$$3; shift 3; \
-		  o=$(RUN_OUT); p=$$o/logs/pipe; la=$$o/logs/$$a; lb=$$o/logs/$$b; \
-		  rm -rf $$p $$la.rc $$lb.rc; mkdir -p $$p/rejects $$(dirname $$p/$$rec); \
-		  echo "$$($(NOW)) start $$a" > $$la.log; echo "$$($(NOW)) start $$b" > $$lb.log; \
-		  i=""; while [ "$$1" != -- ]; do i="$$i '$$1'"; shift; done; shift; \
-		  { (l=$$la; cd $(RUN_IN) && eval "ALF_MODEL_CACHE=$(RUN_MODELCACHE) exec $(RUN_TIMER) timeout -k 10 $(STAGE_TIMEOUT) $$i") 2> $$la.err; \
-		    echo $$? > $$p/a.st; } | \
-		  { tee -p $$p/$$rec 2> $$p/t.err; echo $$? > $$p/t.st; } | \
-		  { (l=$$lb; cd $$o && ALF_MODEL_CACHE=$(RUN_MODELCACHE) exec $(RUN_TIMER) timeout -k 10 $(STAGE_TIMEOUT) "$$@") 2> $$lb.err; \
-		    echo $$? > $$p/b.st; }; \
-		  ra=$$(cat $$p/a.st); rb=$$(cat $$p/b.st); \
-		  case $$ra in 0|1|2|3) ;; *) echo "$$a: stopped (status $$ra)" >> $$la.err; ra=3;; esac; \
-		  [ "$$(cat $$p/t.st)" = 0 ] || { cat $$p/t.err >> $$la.err; echo "$$a: $$rec: the records could not be written" >> $$la.err; ra=3; }; \
-		  case $$rb in 0|1|2|3) ;; *) echo "$$b: stopped (status $$rb)" >> $$lb.err; rb=3;; esac; \
-		  tee -a $$la.log < $$la.err >&2; rm -f $$la.err; \
-		  echo "$$($(NOW)) exit $$ra $$a" >> $$la.log; echo $$ra > $$la.rc; \
-		  if [ $$ra -gt 1 ]; then rm -f $$lb.log $$lb.err $$lb.time; rm -rf $$p; return 1; fi; \
-		  mv $$p/$$rec $$o/$$rec; \
-		  tee -a $$lb.log < $$lb.err >&2; rm -f $$lb.err; \
-		  echo "$$($(NOW)) exit $$rb $$b" >> $$lb.log; echo $$rb > $$lb.rc; \
-		  [ $$rb -le 1 ] || { rm -rf $$p; return 1; }; \
-		  for f in $$(cd $$p && find . -type f ! -name '*.st' ! -name t.err ! -path "./$$rec"); do mv $$p/$$f $$o/$$f; done; \
-		  rm -rf $$p; }; step_pipe
+# the pipe's end, pipe_end ISTEP NSTEP RECORDS: each side's status from
+# logs/pipe/ (tee's counts as ingest's: the records are its output), then
+# the outputs published from logs/pipe/ when both are through (0 or 1);
+# an ingest that stopped drops normalize's log of the half stream
+RUN_PIPE_END	= pipe_end() { p=$(RUN_OUT)/logs/pipe; ra=$$(cat $$p/a.st); \
+		  [ "$$(cat $$p/t.st)" = 0 ] || { cat $$p/t.err >> $(RUN_OUT)/logs/$$1.err; \
+		    echo "$$1: $$3: the records could not be written" >> $(RUN_OUT)/logs/$$1.err; ra=3; }; \
+		  if ! step_end $$1 $$ra; then rm -f $(RUN_OUT)/logs/$$2.*; rm -rf $$p; return 1; fi; \
+		  rb=$$(cat $$p/b.st); mv $$p/$$3 $(RUN_OUT)/$$3; rm $$p/*.st $$p/t.err; \
+		  step_end $$2 $$rb && (cd $$p && find . -type f -exec mv {} $(RUN_OUT)/{} \;); \
+		  r=$$?; rm -rf $$p; return $$r; }; pipe_end
 
 # normalize: one budget year's records, from inside OUT.  The model year
 # with a piped input depends on what that input's records are made of and
@@ -218,10 +206,15 @@ $(call run_acts,$(1)): $(addprefix $(RUN_OUT)/,$(filter-out records/$(RUN_PIPED_
 	if [ -f $$$$r ] && [ -z "$$$$(find $(call run_ingest_deps,$(RUN_PIPED)) -newer $$$$r -print -quit)" ]; then \
 	    $$(RUN_STEP) $(call run_norm_step,$(1)) $(RUN_OUT) $(call run_norm_cmd,$(1),,$(call run_recs,$(1))); \
 	else \
-	    mkdir -p $(dir $(RUN_OUT)/rejects/ingest/$(RUN_PIPED_FILE)) $$$$(dirname $$$$r); \
-	    $$(RUN_STEP_PIPE) ingest-$(call run_fname,$(RUN_PIPED_FILE)) $(call run_norm_step,$(1)) records/$(RUN_PIPED_FILE) \
-	        $(call run_ingest_cmd,$(RUN_PIPED),) -- \
-	        $(call run_norm_cmd,$(1),logs/pipe/,--label records/$(RUN_PIPED_FILE) $(patsubst records/$(RUN_PIPED_FILE),-,$(call run_recs,$(1)))); \
+	    p=$(RUN_OUT)/logs/pipe; i=ingest-$(call run_fname,$(RUN_PIPED_FILE)); n=$(call run_norm_step,$(1)); \
+	    rm -rf $$$$p; mkdir -p $(dir $(RUN_OUT)/rejects/ingest/$(RUN_PIPED_FILE)) $$$$(dirname $$$$r) \
+	        $$$$p/rejects $$$$(dirname $$$$p/records/$(RUN_PIPED_FILE)); \
+	    $$(RUN_STEP_FNS) step_start $$$$i; step_start $$$$n; \
+	    { step_exec $$$$i $(RUN_IN) $(call run_ingest_cmd,$(RUN_PIPED),); echo $$$$? > $$$$p/a.st; } | \
+	    { tee -p $$$$p/records/$(RUN_PIPED_FILE) 2> $$$$p/t.err; echo $$$$? > $$$$p/t.st; } | \
+	    { step_exec $$$$n $(RUN_OUT) $(call run_norm_cmd,$(1),logs/pipe/,--label records/$(RUN_PIPED_FILE) \
+	        $(patsubst records/$(RUN_PIPED_FILE),-,$(call run_recs,$(1)))); echo $$$$? > $$$$p/b.st; }; \
+	    $$(RUN_PIPE_END) $$$$i $$$$n records/$(RUN_PIPED_FILE); \
 	fi
 endif
 endef
