@@ -103,7 +103,7 @@ row_clear(struct row *w)
 }
 
 static void
-row_push(struct row *w, const char *s, size_t len)
+row_grow(struct row *w, size_t len)
 {
 	if (w->len + len + 1 > w->cap) {
 		w->cap = (w->len + len + 1) * 2;
@@ -113,9 +113,16 @@ row_push(struct row *w, const char *s, size_t len)
 		w->ncap = w->ncap ? w->ncap * 2 : 16;
 		w->off = erealloc(w->off, w->ncap * sizeof *w->off);
 	}
+}
+
+/* a field onto the row: a dozen a row, so growing is out of the way */
+static inline void
+row_push(struct row *w, const char *s, size_t len)
+{
+	if (__builtin_expect(w->len + len + 1 > w->cap || w->n == w->ncap, 0))
+		row_grow(w, len);
 	w->off[w->n++] = w->len;
-	if (len > 0)
-		memcpy(w->buf + w->len, s, len);
+	memcpy(w->buf + w->len, s, len);
 	w->len += len;
 	w->buf[w->len++] = '\0';
 }
@@ -704,6 +711,22 @@ csvr_cell(const struct csvr *r, int col, size_t *len)
 	}
 	*len = (col + 1 < w->n ? w->off[col + 1] : w->len) - w->off[col] - 1;
 	return w->buf + w->off[col];
+}
+
+void
+csvr_cells(const struct csvr *r, const char **cell, size_t *len, int n)
+{
+	const struct row *w = &r->out;
+	int i;
+
+	for (i = 0; i < n && i < w->n; i++) {
+		cell[i] = w->buf + w->off[i];
+		len[i] = (i + 1 < w->n ? w->off[i + 1] : w->len) - w->off[i] - 1;
+	}
+	for (; i < n; i++) {
+		cell[i] = "";
+		len[i] = 0;
+	}
 }
 
 void
