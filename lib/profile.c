@@ -673,11 +673,17 @@ map_get(struct pmap *m, const char *key)
 	if (m->last_key != NULL && *m->last_key == *key &&
 	    strcmp(m->last_key, key) == 0)
 		return m->last_val;
-	/* fold_to skips these, then lowercases an ASCII byte */
+	/*
+	 * fold_to skips these, then lowercases an ASCII byte: a key that
+	 * starts so as no folded key does is no exact key either (each is
+	 * folded too), and misses without a lookup (a course code, tested
+	 * against the SVK and degree-project lists every row)
+	 */
 	for (k = (char *)key; *k == ' ' || *k == '\t'; k++)
 		;
-	if ((v = table_get(m->exact, key)) == NULL &&
-	    ((unsigned char)*k >= 0x80 || m->first[tolower((unsigned char)*k)])) {
+	if ((unsigned char)*k < 0x80 && !m->first[tolower((unsigned char)*k)])
+		v = NULL;
+	else if ((v = table_get(m->exact, key)) == NULL) {
 		/* folded on the stack: a miss costs no allocation */
 		if ((k = name_fold_into(key, buf, sizeof buf)) != NULL)
 			v = table_get(m->folded, k);

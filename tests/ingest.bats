@@ -334,6 +334,28 @@ naprapat,KS,,,,k.csv:5
 vil,KS,Barnmorskeprogrammet,SHH,,k.csv:6"
 }
 
+@test "klipp-placements: course codes are matched folded; one no listed code starts as is no SVK or degree project" {
+	KEY=$(make_key)
+	printf 'Personnummer;Program;Kurskod;Vårdgivare;Startdatum;Slutdatum\n' > k.csv
+	# map_get misses a value whose first letter starts no folded key
+	# without a lookup: each row here must still find its list, or not
+	printf '%s\n' \
+	    '850312-1371;Läkarprogrammet; lä1svk2 ;KS;2024-01-15;2024-02-09' \
+	    '850312-1371;Läkarprogrammet;LÄ1EXB;KS;2024-01-15;2024-02-09' \
+	    '850312-1371;Läkarprogrammet;la1svk1;KS;2024-01-15;2024-02-09' \
+	    '850312-1371;Läkarprogrammet;K1SVK1;KS;2024-01-15;2024-02-09' \
+	    '850312-1371;Läkarprogrammet;Lä1svk3;KS;2024-01-15;2024-02-09' >> k.csv
+	run ingest --profile klipp-placements -o out.csv k.csv
+	assert_success
+	run cut -d, -f1,3,4,15 out.csv
+	assert_output "stream,provider_name,host_name,src
+lak-svk,Södersjukhuset,KS,k.csv:2
+lak-exjobb,KS,,k.csv:3
+lak-svk,Karolinska universitetssjukhuset,KS,k.csv:4
+lak-vfu,KS,,k.csv:5
+lak-svk,Danderyds sjukhus AB,KS,k.csv:6"
+}
+
 @test "a profile value that maps to a stream missing from streams.csv rejects the row" {
 	cat > p <<-'P'
 	[profile]
