@@ -23,7 +23,7 @@ rows=${ROWS:-$(($(wc -l < "$file") - 1))}
 key=$dir/bench.key
 [ -f "$key" ] || { (umask 077; head -c 32 /dev/urandom > "$key"); }
 t=$(mktemp)
-trap 'rm -f "$t"' EXIT
+trap 'rm -f "$t" "$t.all"' EXIT
 
 # cpu wall peak of one command (exit 1, rows rejected, is a run too)
 measure() {
@@ -31,13 +31,17 @@ measure() {
 	tail -n 1 "$t" | awk '{ printf "%.2f %.2f %d\n", $1 + $2, $3, $4 }'
 }
 
-# the median of the numbers on standard input
-median() {
-	sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2];
-	    else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+# Each round is a line of $t.all: csvparse cpu wall, hmacpeer cpu, mlr cpu
+# wall, alf-ingest cpu wall peak ($1 to $8).  med EXPR: the median over
+# the rounds of an awk expression of a line.
+med() {
+	awk "{ print $1 }" "$t.all" | sort -n | awk '{ v[NR] = $1 } END {
+	    if (NR % 2) print v[(NR + 1) / 2];
+	    else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 echo "rows $rows, $(wc -c < "$file") bytes, Windows-1252, ';', decimal comma; $rounds rounds"
+: > "$t.all"
 r=1
 while [ "$r" -le "$rounds" ]; do
 	set -- $(measure "$dir/csvparse" "$file"); cs=$1 cw=$2 cm=$3
@@ -45,22 +49,17 @@ while [ "$r" -le "$rounds" ]; do
 	set -- $(measure mlr --icsv --ifs ';' --ocsv cat "$file"); ms=$1 mw=$2 mm=$3
 	set -- $(measure "$bin/alf-ingest" --profile klipp-placements \
 	    --key-file "$key" --year 2024 "$file"); is=$1 iw=$2 im=$3
-	echo "round $r cpu s / wall s / peak KiB: csvparse $cs/$cw/$cm  hmacpeer $hs  mlr $ms/$mw/$mm  alf-ingest $is/$iw/$im" |
-	    awk -v c="$cs" -v m="$ms" -v i="$is" -v cw="$cw" -v mw="$mw" \
-	    -v iw="$iw" '{ printf "%s  mlr/ingest %.2fx cpu %.2fx wall  ingest/csvparse %.2fx cpu %.2fx wall\n",
-	    $0, m / i, mw / iw, i / c, iw / cw }'
 	echo "$cs $cw $hs $ms $mw $is $iw $im" >> "$t.all"
+	tail -n 1 "$t.all" | awk -v r="$r" -v cm="$cm" -v mm="$mm" '{
+	    printf "round %d cpu s / wall s / peak KiB: csvparse %s/%s/%s  hmacpeer %s  mlr %s/%s/%s  alf-ingest %s/%s/%s", r, $1, $2, cm, $3, $4, $5, mm, $6, $7, $8;
+	    printf "  mlr/ingest %.2fx cpu %.2fx wall  ingest/csvparse %.2fx cpu %.2fx wall\n", $4 / $6, $5 / $7, $6 / $1, $7 / $2 }'
 	r=$((r + 1))
 done
-trap 'rm -f "$t" "$t.all"' EXIT
-col() { awk -v k="$1" '{ print $k }' "$t.all" | median; }
-ratio() { awk -v a="$1" -v b="$2" '{ printf "%.4f\n", $a / $b }' "$t.all" | median; }
-echo "medians of $rounds rounds: csvparse $(col 1) s cpu / $(col 2) s wall, hmacpeer $(col 3) s, mlr $(col 4) / $(col 5), alf-ingest $(col 6) / $(col 7), peak $(col 8) KiB"
-printf 'mlr / alf-ingest: %.2fx cpu, %.2fx wall (want >= 3)\n' "$(ratio 4 6)" "$(ratio 5 7)"
-printf 'alf-ingest / csvparse: %.2fx cpu, %.2fx wall (want <= 2)\n' "$(ratio 6 1)" "$(ratio 7 2)"
-awk '{ f = $1 + $3; print f, f / $1, $4 / f }' "$t.all" | sort -n |
-    awk '{ v[NR] = $0 } END { split(v[int((NR + 1) / 2)], a, " ");
-    printf "floor, libcsv alone + the pseudonyms alone: %.2f s cpu = %.2fx csvparse, mlr / floor %.2fx\n", a[1], a[2], a[3] }'
+echo "medians of $rounds rounds: csvparse $(med '$1') s cpu / $(med '$2') s wall, hmacpeer $(med '$3') s, mlr $(med '$4') / $(med '$5'), alf-ingest $(med '$6') / $(med '$7'), peak $(med '$8') KiB"
+printf 'mlr / alf-ingest: %.2fx cpu, %.2fx wall (want >= 3)\n' "$(med '$4 / $6')" "$(med '$5 / $7')"
+printf 'alf-ingest / csvparse: %.2fx cpu, %.2fx wall (want <= 2)\n' "$(med '$6 / $1')" "$(med '$7 / $2')"
+printf 'floor, libcsv alone + the pseudonyms alone: %.2f s cpu = %.2fx csvparse, mlr / floor %.2fx\n' \
+    "$(med '$1 + $3')" "$(med '($1 + $3) / $1')" "$(med '$4 / ($1 + $3)')"
 
 "$bin/alf-ingest" --profile klipp-placements --key-file "$key" --year 2024 \
     --quiet "$file" > "$dir/records.csv" || [ $? -eq 1 ]

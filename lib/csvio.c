@@ -714,22 +714,6 @@ csvr_cell(const struct csvr *r, int col, size_t *len)
 }
 
 void
-csvr_cells(const struct csvr *r, const char **cell, size_t *len, int n)
-{
-	const struct row *w = &r->out;
-	int i;
-
-	for (i = 0; i < n && i < w->n; i++) {
-		cell[i] = w->buf + w->off[i];
-		len[i] = (i + 1 < w->n ? w->off[i + 1] : w->len) - w->off[i] - 1;
-	}
-	for (; i < n; i++) {
-		cell[i] = "";
-		len[i] = 0;
-	}
-}
-
-void
 csvr_set_check(struct csvr *r, int (*check)(const char *, size_t, void *),
     void *arg)
 {

@@ -59,9 +59,6 @@ const char	*csvr_field(const struct csvr *r, int col);	/* "" if absent */
  * counts too)
  */
 const char	*csvr_cell(const struct csvr *r, int col, size_t *len);
-/* the first n cells and their lengths, as csvr_cell, in one call a row */
-void		 csvr_cells(const struct csvr *r, const char **cell, size_t *len,
-		    int n);
 /*
  * A check on each row's bytes (its fields in order, each ended by a NUL,
  * so a check over the row, as UTF-8's, runs once, not once a field), run

@@ -1,5 +1,7 @@
-/* table: open addressing (a word-at-a-time hash, linear probing) over an
- * ordered array. */
+/*
+ * table: open addressing (a word-at-a-time hash, linear probing) over an
+ * ordered array.
+ */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -255,9 +255,6 @@ struct run {
 	char			(*wps)[PSEUDONYM_LEN + 1];
 	char			 wlast[PNR_LEN], wlastps[PSEUDONYM_LEN + 1];
 	int			 whave;
-	const char		**cell;		/* the row's cells, */
-	size_t			*clen;		/* their lengths, */
-	int			 ncell;		/* room for so many */
 	int			 row_year;	/* the row's budget year, or 0 */
 	int			 vstart, vperiod;	/* their variables */
 	struct daymemo		 dm;		/* the row's decoded dates */
@@ -288,12 +285,6 @@ profile_open(struct run *x, const char *file)
 	r = csvr_open_flags(decode_open(file, x->encoding, &used, &strays), file,
 	    0, CSVR_EXCEL);
 	x->used = used;
-	if (csvr_ncols(r) > x->ncell) {
-		/* a row's cells are taken in one call (profile_row) */
-		x->ncell = csvr_ncols(r);
-		x->cell = erealloc(x->cell, x->ncell * sizeof *x->cell);
-		x->clen = erealloc(x->clen, x->ncell * sizeof *x->clen);
-	}
 	for (i = 0; i < csvr_ncols(r); i++)
 		if (!utf8_valid(csvr_colname(r, i)))
 			die(EXIT_USAGE, "%s:1: header is not %s text", file,
@@ -687,12 +678,11 @@ profile_row(struct run *x, struct csvr *r, int neff)
 		reject(x, r, NULL, NULL, "expected %d fields, found %d", neff, n);
 		return;
 	}
-	csvr_cells(r, x->cell, x->clen, x->ncell);
 	/* the whole row at once; each field only when there is a bad byte */
 	misencoded = !csvr_checked(r);	/* row_valid, profile_open */
 	for (i = 0; misencoded && i < n; i++) {
-		val = x->cell[i];
-		if (utf8_valid_len(val, x->clen[i]))
+		val = csvr_cell(r, i, &len);
+		if (utf8_valid_len(val, len))
 			continue;
 		reject(x, r, csvr_colname(r, i), NULL,
 		    "mis-encoded byte, not %s (%s)",
@@ -706,8 +696,7 @@ profile_row(struct run *x, struct csvr *r, int neff)
 		c = &p->cols[i];
 		if (c->idx < 0)
 			continue;
-		val = x->cell[c->idx];
-		len = x->clen[c->idx];
+		val = csvr_cell(r, c->idx, &len);
 		/*
 		 * a cell with nothing to trim is used where the row holds it
 		 * (until the next row); one to trim is trimmed in the
